@@ -1,0 +1,235 @@
+//! Arrow builder of the `flows` table: a [`FlowSink`] that turns finished flows into rows.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    ArrayRef, BooleanBuilder, Float64Builder, RecordBatch, StringBuilder,
+    TimestampNanosecondBuilder, UInt8Builder, UInt16Builder, UInt32Builder, UInt64Builder,
+};
+use datafusion::arrow::error::ArrowError;
+
+use super::ip_text::IpFormatter;
+use super::schema::FLOWS;
+use crate::track::{FlowRecord, FlowSink};
+
+/// Accumulates flow rows.
+pub struct FlowsBuilder {
+    rows: Vec<FlowRecord>,
+}
+
+impl FlowSink for FlowsBuilder {
+    fn push(&mut self, flow: FlowRecord) {
+        self.rows.push(flow);
+    }
+}
+
+impl Default for FlowsBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FlowsBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        FlowsBuilder { rows: Vec::new() }
+    }
+
+    /// Flows waiting to be written.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no flow is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Takes the waiting flows as a record batch.
+    pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        let rows = std::mem::take(&mut self.rows);
+        flows_batch(&rows)
+    }
+}
+
+/// The `flows` rows of these records.
+pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
+    let n = rows.len();
+    let mut ipf = IpFormatter::default();
+    let u64c = |f: &dyn Fn(&FlowRecord) -> Option<u64>| -> ArrayRef {
+        let mut b = UInt64Builder::with_capacity(n);
+        rows.iter().for_each(|r| b.append_option(f(r)));
+        Arc::new(b.finish())
+    };
+    let u32c = |f: &dyn Fn(&FlowRecord) -> Option<u32>| -> ArrayRef {
+        let mut b = UInt32Builder::with_capacity(n);
+        rows.iter().for_each(|r| b.append_option(f(r)));
+        Arc::new(b.finish())
+    };
+    let u16c = |f: &dyn Fn(&FlowRecord) -> Option<u16>| -> ArrayRef {
+        let mut b = UInt16Builder::with_capacity(n);
+        rows.iter().for_each(|r| b.append_option(f(r)));
+        Arc::new(b.finish())
+    };
+    let u8c = |f: &dyn Fn(&FlowRecord) -> Option<u8>| -> ArrayRef {
+        let mut b = UInt8Builder::with_capacity(n);
+        rows.iter().for_each(|r| b.append_option(f(r)));
+        Arc::new(b.finish())
+    };
+    let f64c = |f: &dyn Fn(&FlowRecord) -> Option<f64>| -> ArrayRef {
+        let mut b = Float64Builder::with_capacity(n);
+        rows.iter().for_each(|r| b.append_option(f(r)));
+        Arc::new(b.finish())
+    };
+    let boolc = |f: &dyn Fn(&FlowRecord) -> Option<bool>| -> ArrayRef {
+        let mut b = BooleanBuilder::with_capacity(n);
+        rows.iter().for_each(|r| b.append_option(f(r)));
+        Arc::new(b.finish())
+    };
+    let strc = |f: &dyn Fn(&FlowRecord) -> Option<String>| -> ArrayRef {
+        let mut b = StringBuilder::with_capacity(n, n * 8);
+        rows.iter().for_each(|r| b.append_option(f(r)));
+        Arc::new(b.finish())
+    };
+    let tsc = |f: &dyn Fn(&FlowRecord) -> i64| -> ArrayRef {
+        let mut b = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
+        rows.iter().for_each(|r| b.append_value(f(r)));
+        Arc::new(b.finish())
+    };
+    let mut orig_ip = StringBuilder::with_capacity(n, n * 12);
+    let mut resp_ip = StringBuilder::with_capacity(n, n * 12);
+    for r in rows {
+        orig_ip.append_value(ipf.format(&r.orig_ip));
+        resp_ip.append_value(ipf.format(&r.resp_ip));
+    }
+    let secs = |ns: i64| ns as f64 / 1e9;
+    let columns: Vec<ArrayRef> = vec![
+        u64c(&|r| Some(r.flow_id)),
+        strc(&|r| Some(r.community_id.clone())),
+        strc(&|r| Some(r.proto_name.to_string())),
+        u8c(&|r| Some(r.ip_proto)),
+        u8c(&|r| Some(r.ip_version)),
+        Arc::new(orig_ip.finish()),
+        u16c(&|r| r.orig_port),
+        Arc::new(resp_ip.finish()),
+        u16c(&|r| r.resp_port),
+        tsc(&|r| r.first_ts),
+        tsc(&|r| r.last_ts),
+        f64c(&|r| Some(r.duration)),
+        u64c(&|r| Some(r.orig.pkts)),
+        u64c(&|r| Some(r.resp.pkts)),
+        u64c(&|r| Some(r.orig_bytes)),
+        u64c(&|r| Some(r.resp_bytes)),
+        u64c(&|r| Some(r.orig.ip_bytes)),
+        u64c(&|r| Some(r.resp.ip_bytes)),
+        u64c(&|r| Some(r.orig.wire_bytes)),
+        u64c(&|r| Some(r.resp.wire_bytes)),
+        u64c(&|r| Some(r.orig.payload_bytes)),
+        u64c(&|r| Some(r.resp.payload_bytes)),
+        u64c(&|r| Some(r.orig.data_pkts)),
+        u64c(&|r| Some(r.resp.data_pkts)),
+        strc(&|r| Some(r.end_reason.to_string())),
+        strc(&|r| r.service.map(str::to_string)),
+        u32c(&|r| r.tcp.as_ref().map(|t| t.syn_count)),
+        u32c(&|r| r.tcp.as_ref().map(|t| t.fin_count)),
+        u32c(&|r| r.tcp.as_ref().map(|t| t.rst_count)),
+        strc(&|r| r.tcp.as_ref().map(|t| t.state.clone())),
+        boolc(&|r| r.tcp.as_ref().map(|t| t.complete)),
+        boolc(&|r| r.tcp.as_ref().map(|t| t.reset)),
+        boolc(&|r| r.tcp.as_ref().map(|t| !t.complete)),
+        strc(&|r| r.conn_state.map(str::to_string)),
+        strc(&|r| Some(r.history.clone())),
+        f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt)),
+        f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt_server)),
+        f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt_client)),
+        u32c(&|r| r.tcp.as_ref().map(|t| t.rtt.count)),
+        f64c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.rtt.count > 0)
+                .map(|t| secs(t.rtt.min))
+        }),
+        f64c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.rtt.count > 0)
+                .map(|t| secs(t.rtt.sum) / f64::from(t.rtt.count))
+        }),
+        f64c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.rtt.count > 0)
+                .map(|t| secs(t.rtt.max))
+        }),
+        u64c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.orig_win.n > 0)
+                .map(|t| t.orig_win.min)
+        }),
+        f64c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.orig_win.n > 0)
+                .map(|t| t.orig_win.sum as f64 / t.orig_win.n as f64)
+        }),
+        u64c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.orig_win.n > 0)
+                .map(|t| t.orig_win.max)
+        }),
+        u64c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.resp_win.n > 0)
+                .map(|t| t.resp_win.min)
+        }),
+        f64c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.resp_win.n > 0)
+                .map(|t| t.resp_win.sum as f64 / t.resp_win.n as f64)
+        }),
+        u64c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.resp_win.n > 0)
+                .map(|t| t.resp_win.max)
+        }),
+        u16c(&|r| {
+            r.tcp
+                .as_ref()
+                .and_then(|t| match (t.orig_win.n, t.resp_win.n) {
+                    (0, 0) => None,
+                    (_, 0) => Some(t.orig_win.raw_min),
+                    (0, _) => Some(t.resp_win.raw_min),
+                    _ => Some(t.orig_win.raw_min.min(t.resp_win.raw_min)),
+                })
+        }),
+        u64c(&|r| {
+            r.tcp
+                .as_ref()
+                .map(|t| t.orig_win.raw_sum + t.resp_win.raw_sum)
+        }),
+        u16c(&|r| {
+            r.tcp
+                .as_ref()
+                .filter(|t| t.orig_win.n + t.resp_win.n > 0)
+                .map(|t| t.orig_win.raw_max.max(t.resp_win.raw_max))
+        }),
+        u8c(&|r| r.tcp.as_ref().and_then(|t| t.orig_wscale)),
+        u8c(&|r| r.tcp.as_ref().and_then(|t| t.resp_wscale)),
+        u64c(&|r| {
+            r.tcp
+                .as_ref()
+                .map(|t| t.retransmissions[0] + t.retransmissions[1])
+        }),
+        u64c(&|r| r.tcp.as_ref().map(|t| t.retransmissions[0])),
+        u64c(&|r| r.tcp.as_ref().map(|t| t.retransmissions[1])),
+        u64c(&|r| r.tcp.as_ref().map(|t| t.missed_bytes)),
+        strc(&|r| r.icmp_error.clone()),
+        u32c(&|r| Some(r.icmp_errors)),
+    ];
+    RecordBatch::try_new(FLOWS.schema(), columns)
+}

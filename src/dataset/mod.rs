@@ -1,0 +1,28 @@
+//! The `dataset` stage: table definitions, Arrow builders, and the sinks that store the
+//! batches (Parquet files on disk, or memory for `pcapq sql -i`).
+
+mod captures;
+mod flows;
+mod ip_text;
+mod memory_sink;
+mod packets;
+mod parquet_sink;
+pub mod schema;
+
+pub use captures::captures_batch;
+pub use flows::{FlowsBuilder, flows_batch};
+pub use ip_text::IpFormatter;
+pub use memory_sink::MemorySink;
+pub use packets::PacketsBuilder;
+pub use parquet_sink::{ParquetDirSink, ROW_GROUP_ROWS};
+
+use anyhow::Result;
+use datafusion::arrow::array::RecordBatch;
+
+use schema::TableDef;
+
+/// Where finished record batches go. The pipeline does not know whether that is a file.
+pub trait TableSink {
+    /// Stores one batch of `table`.
+    fn write(&mut self, table: &TableDef, batch: RecordBatch) -> Result<()>;
+}

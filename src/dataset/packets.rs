@@ -1,0 +1,224 @@
+//! Arrow builder of the `packets` table: one row per frame, appended on the hot path.
+
+use std::fmt::Write;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    ArrayRef, BooleanBuilder, RecordBatch, StringBuilder, TimestampNanosecondBuilder, UInt8Builder,
+    UInt16Builder, UInt32Builder, UInt64Builder,
+};
+use datafusion::arrow::error::ArrowError;
+
+use super::ip_text::IpFormatter;
+use super::schema::PACKETS;
+use crate::dissect::{Packet, tcp_flags};
+use crate::source::Frame;
+use crate::track::PacketAnnotation;
+
+/// Accumulates packet rows and turns them into record batches.
+pub struct PacketsBuilder {
+    capture_id: UInt32Builder,
+    frame: UInt64Builder,
+    ts: TimestampNanosecondBuilder,
+    interface_id: UInt32Builder,
+    caplen: UInt32Builder,
+    wire_len: UInt32Builder,
+    eth_type: UInt16Builder,
+    vlan: UInt16Builder,
+    ip_version: UInt8Builder,
+    src_ip: StringBuilder,
+    dst_ip: StringBuilder,
+    ip_proto: UInt8Builder,
+    ttl: UInt8Builder,
+    ip_len: UInt32Builder,
+    fragment: StringBuilder,
+    src_port: UInt16Builder,
+    dst_port: UInt16Builder,
+    tcp_flags: UInt16Builder,
+    tcp_flags_str: StringBuilder,
+    tcp_seq: UInt32Builder,
+    tcp_ack: UInt32Builder,
+    tcp_window: UInt16Builder,
+    payload_len: UInt32Builder,
+    icmp_type: UInt8Builder,
+    icmp_code: UInt8Builder,
+    flow_id: UInt64Builder,
+    from_orig: BooleanBuilder,
+    tcp_retransmission: BooleanBuilder,
+    tcp_dup_ack: BooleanBuilder,
+    tcp_zero_window: BooleanBuilder,
+    decode_error: StringBuilder,
+    rows: usize,
+    ip_text: IpFormatter,
+    scratch: String,
+}
+
+impl PacketsBuilder {
+    /// A builder sized for batches of `capacity` rows.
+    pub fn new(capacity: usize) -> Self {
+        let strings = || StringBuilder::with_capacity(capacity, capacity * 12);
+        PacketsBuilder {
+            capture_id: UInt32Builder::with_capacity(capacity),
+            frame: UInt64Builder::with_capacity(capacity),
+            ts: TimestampNanosecondBuilder::with_capacity(capacity).with_timezone("UTC"),
+            interface_id: UInt32Builder::with_capacity(capacity),
+            caplen: UInt32Builder::with_capacity(capacity),
+            wire_len: UInt32Builder::with_capacity(capacity),
+            eth_type: UInt16Builder::with_capacity(capacity),
+            vlan: UInt16Builder::with_capacity(capacity),
+            ip_version: UInt8Builder::with_capacity(capacity),
+            src_ip: strings(),
+            dst_ip: strings(),
+            ip_proto: UInt8Builder::with_capacity(capacity),
+            ttl: UInt8Builder::with_capacity(capacity),
+            ip_len: UInt32Builder::with_capacity(capacity),
+            fragment: StringBuilder::with_capacity(capacity, capacity * 4),
+            src_port: UInt16Builder::with_capacity(capacity),
+            dst_port: UInt16Builder::with_capacity(capacity),
+            tcp_flags: UInt16Builder::with_capacity(capacity),
+            tcp_flags_str: StringBuilder::with_capacity(capacity, capacity * 2),
+            tcp_seq: UInt32Builder::with_capacity(capacity),
+            tcp_ack: UInt32Builder::with_capacity(capacity),
+            tcp_window: UInt16Builder::with_capacity(capacity),
+            payload_len: UInt32Builder::with_capacity(capacity),
+            icmp_type: UInt8Builder::with_capacity(capacity),
+            icmp_code: UInt8Builder::with_capacity(capacity),
+            flow_id: UInt64Builder::with_capacity(capacity),
+            from_orig: BooleanBuilder::with_capacity(capacity),
+            tcp_retransmission: BooleanBuilder::with_capacity(capacity),
+            tcp_dup_ack: BooleanBuilder::with_capacity(capacity),
+            tcp_zero_window: BooleanBuilder::with_capacity(capacity),
+            decode_error: StringBuilder::with_capacity(capacity, 0),
+            rows: 0,
+            ip_text: IpFormatter::default(),
+            scratch: String::new(),
+        }
+    }
+
+    /// Rows appended since the last batch.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether no row is pending.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Appends the row of one frame.
+    pub fn append(&mut self, frame: &Frame<'_>, p: &Packet, a: &PacketAnnotation) {
+        self.rows += 1;
+        self.capture_id.append_value(frame.capture_id);
+        self.frame.append_value(frame.number);
+        self.ts.append_value(frame.ts_ns);
+        self.interface_id.append_value(frame.interface_id);
+        self.caplen.append_value(frame.caplen);
+        self.wire_len.append_value(frame.wire_len);
+        self.eth_type.append_option(p.eth_type);
+        self.vlan.append_option(p.vlan);
+        self.ip_version.append_option(p.ip_version);
+        match &p.ip {
+            Some(ip) => {
+                self.src_ip.append_value(self.ip_text.format(&ip.src));
+                match &ip.dst {
+                    Some(dst) => self.dst_ip.append_value(self.ip_text.format(dst)),
+                    None => self.dst_ip.append_null(),
+                }
+                self.ip_proto.append_option(ip.proto);
+                self.ttl.append_option(ip.ttl);
+                self.ip_len.append_option(ip.total_len);
+                self.fragment.append_value(ip.fragment.name());
+            }
+            None => {
+                self.src_ip.append_null();
+                self.dst_ip.append_null();
+                self.ip_proto.append_null();
+                self.ttl.append_null();
+                self.ip_len.append_null();
+                self.fragment.append_null();
+            }
+        }
+        self.src_port.append_option(p.src_port);
+        self.dst_port.append_option(p.dst_port);
+        match &p.tcp {
+            Some(t) => {
+                self.tcp_flags.append_value(t.flags);
+                self.tcp_flags_str
+                    .append_value(tcp_flags::flags_str(t.flags));
+                self.tcp_seq.append_value(t.seq);
+                self.tcp_ack.append_value(t.ack);
+                self.tcp_window.append_value(t.window);
+            }
+            None => {
+                self.tcp_flags.append_null();
+                self.tcp_flags_str.append_null();
+                self.tcp_seq.append_null();
+                self.tcp_ack.append_null();
+                self.tcp_window.append_null();
+            }
+        }
+        self.payload_len.append_option(p.payload_len);
+        match &p.icmp {
+            Some(i) => {
+                self.icmp_type.append_value(i.icmp_type);
+                self.icmp_code.append_option(i.code);
+            }
+            None => {
+                self.icmp_type.append_null();
+                self.icmp_code.append_null();
+            }
+        }
+        self.flow_id.append_option(a.flow_id);
+        self.from_orig.append_option(a.from_orig);
+        self.tcp_retransmission.append_option(a.retransmission);
+        self.tcp_dup_ack.append_option(a.dup_ack);
+        self.tcp_zero_window.append_option(a.zero_window);
+        match &p.error {
+            Some(e) => {
+                self.scratch.clear();
+                let _ = write!(self.scratch, "{e}");
+                self.decode_error.append_value(&self.scratch);
+            }
+            None => self.decode_error.append_null(),
+        }
+    }
+
+    /// Takes the pending rows as a record batch.
+    pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        self.rows = 0;
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.capture_id.finish()),
+            Arc::new(self.frame.finish()),
+            Arc::new(self.ts.finish()),
+            Arc::new(self.interface_id.finish()),
+            Arc::new(self.caplen.finish()),
+            Arc::new(self.wire_len.finish()),
+            Arc::new(self.eth_type.finish()),
+            Arc::new(self.vlan.finish()),
+            Arc::new(self.ip_version.finish()),
+            Arc::new(self.src_ip.finish()),
+            Arc::new(self.dst_ip.finish()),
+            Arc::new(self.ip_proto.finish()),
+            Arc::new(self.ttl.finish()),
+            Arc::new(self.ip_len.finish()),
+            Arc::new(self.fragment.finish()),
+            Arc::new(self.src_port.finish()),
+            Arc::new(self.dst_port.finish()),
+            Arc::new(self.tcp_flags.finish()),
+            Arc::new(self.tcp_flags_str.finish()),
+            Arc::new(self.tcp_seq.finish()),
+            Arc::new(self.tcp_ack.finish()),
+            Arc::new(self.tcp_window.finish()),
+            Arc::new(self.payload_len.finish()),
+            Arc::new(self.icmp_type.finish()),
+            Arc::new(self.icmp_code.finish()),
+            Arc::new(self.flow_id.finish()),
+            Arc::new(self.from_orig.finish()),
+            Arc::new(self.tcp_retransmission.finish()),
+            Arc::new(self.tcp_dup_ack.finish()),
+            Arc::new(self.tcp_zero_window.finish()),
+            Arc::new(self.decode_error.finish()),
+        ];
+        RecordBatch::try_new(PACKETS.schema(), columns)
+    }
+}

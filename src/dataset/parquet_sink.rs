@@ -1,0 +1,195 @@
+//! Writing the tables as Parquet files on a thread of their own, into a directory that
+//! appears complete or not at all: files are written in a hidden sibling directory and
+//! renamed into place only when every one of them is closed.
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
+use anyhow::{Context, Result, anyhow, bail};
+use datafusion::arrow::array::RecordBatch;
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::basic::{Compression, Encoding, ZstdLevel};
+use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+use datafusion::parquet::schema::types::ColumnPath;
+
+use super::TableSink;
+use super::schema::{TABLES, TableDef};
+
+/// Rows per Parquet row group: large enough for fast scans, small enough to bound memory.
+pub const ROW_GROUP_ROWS: usize = 1 << 20;
+/// Batches allowed in flight between the pipeline and the writer thread.
+const QUEUE_DEPTH: usize = 4;
+
+/// Columns whose values rarely repeat: dictionary encoding would only cost time.
+const NO_DICTIONARY: [&str; 8] = [
+    "ts",
+    "frame",
+    "tcp_seq",
+    "tcp_ack",
+    "flow_id",
+    "first_ts",
+    "last_ts",
+    "community_id",
+];
+/// Columns that grow steadily: delta encoding stores them in a few bits per row.
+const DELTA_ENCODED: [&str; 3] = ["ts", "frame", "flow_id"];
+
+fn writer_properties(table: &TableDef) -> WriterProperties {
+    let mut props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
+        .set_dictionary_enabled(true)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_statistics_enabled(EnabledStatistics::Chunk)
+        .set_created_by(format!("pcapq {}", env!("CARGO_PKG_VERSION")));
+    for c in table.columns {
+        let path = ColumnPath::from(c.name);
+        if NO_DICTIONARY.contains(&c.name) {
+            props = props.set_column_dictionary_enabled(path.clone(), false);
+        }
+        if DELTA_ENCODED.contains(&c.name) && table.name == "packets" {
+            props = props.set_column_encoding(path, Encoding::DELTA_BINARY_PACKED);
+        }
+    }
+    props.build()
+}
+
+enum Message {
+    Batch(usize, RecordBatch),
+}
+
+/// A [`TableSink`] that writes `<dir>/<table>.parquet` for every table.
+pub struct ParquetDirSink {
+    sender: Option<SyncSender<Message>>,
+    thread: Option<JoinHandle<Result<()>>>,
+    staging: PathBuf,
+    target: PathBuf,
+}
+
+impl ParquetDirSink {
+    /// Starts writing into a staging directory next to `target`. `replace` allows an existing
+    /// `target` to be replaced when the new dataset is complete.
+    pub fn create(target: &Path, replace: bool) -> Result<Self> {
+        if target.exists() && !replace {
+            bail!(
+                "{} already exists (use --force to replace it)",
+                target.display()
+            );
+        }
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "ds".into());
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{name}.partial-"))
+            .tempdir_in(&parent)
+            .with_context(|| format!("cannot create a staging directory in {}", parent.display()))?
+            .keep();
+        let mut writers = Vec::new();
+        for table in TABLES {
+            let path = staging.join(table.file_name());
+            let file =
+                File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+            writers.push(ArrowWriter::try_new(
+                file,
+                table.schema(),
+                Some(writer_properties(table)),
+            )?);
+        }
+        let (sender, receiver) = mpsc::sync_channel(QUEUE_DEPTH);
+        let thread = std::thread::Builder::new()
+            .name("parquet-writer".into())
+            .spawn(move || write_loop(receiver, writers))?;
+        Ok(ParquetDirSink {
+            sender: Some(sender),
+            thread: Some(thread),
+            staging,
+            target: target.to_path_buf(),
+        })
+    }
+
+    fn send(&mut self, table: usize, batch: RecordBatch) -> Result<()> {
+        let sender = self
+            .sender
+            .as_ref()
+            .ok_or_else(|| anyhow!("the Parquet writer is closed"))?;
+        if sender.send(Message::Batch(table, batch)).is_err() {
+            // The writer stopped early: its error says why.
+            return Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| anyhow!("the Parquet writer stopped")));
+        }
+        Ok(())
+    }
+
+    fn join(&mut self) -> Result<()> {
+        self.sender.take();
+        match self.thread.take() {
+            Some(t) => t
+                .join()
+                .map_err(|_| anyhow!("the Parquet writer thread panicked"))?,
+            None => Ok(()),
+        }
+    }
+
+    /// Closes every file and moves the finished dataset into place.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        self.join()?;
+        let target = self.target.clone();
+        if target.exists() {
+            let old = self.staging.with_extension("old");
+            fs::rename(&target, &old)
+                .with_context(|| format!("cannot move the old {} aside", target.display()))?;
+            fs::rename(&self.staging, &target)
+                .with_context(|| format!("cannot create {}", target.display()))?;
+            let _ = fs::remove_dir_all(&old);
+        } else {
+            fs::rename(&self.staging, &target)
+                .with_context(|| format!("cannot create {}", target.display()))?;
+        }
+        self.staging = PathBuf::new();
+        Ok(target)
+    }
+}
+
+impl Drop for ParquetDirSink {
+    fn drop(&mut self) {
+        // Not committed: leave nothing behind.
+        let _ = self.join();
+        if !self.staging.as_os_str().is_empty() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+fn table_index(name: &str) -> usize {
+    TABLES.iter().position(|t| t.name == name).unwrap_or(0)
+}
+
+impl TableSink for ParquetDirSink {
+    fn write(&mut self, table: &TableDef, batch: RecordBatch) -> Result<()> {
+        self.send(table_index(table.name), batch)
+    }
+}
+
+fn write_loop(receiver: Receiver<Message>, mut writers: Vec<ArrowWriter<File>>) -> Result<()> {
+    for Message::Batch(table, batch) in receiver {
+        writers[table]
+            .write(&batch)
+            .with_context(|| format!("writing {}", TABLES[table].file_name()))?;
+    }
+    for (writer, table) in writers.into_iter().zip(TABLES) {
+        writer
+            .close()
+            .with_context(|| format!("closing {}", table.file_name()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,578 @@
+//! The tables pcapq writes, defined once: each column's name, type and one-sentence
+//! meaning. The Arrow schemas, `pcapq schema` and the column tables of the docs all come
+//! from these definitions.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+
+/// Column types used by pcapq's tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColType {
+    /// Boolean.
+    Bool,
+    /// Unsigned 8-bit integer.
+    U8,
+    /// Unsigned 16-bit integer.
+    U16,
+    /// Unsigned 32-bit integer.
+    U32,
+    /// Unsigned 64-bit integer.
+    U64,
+    /// 64-bit float.
+    F64,
+    /// UTF-8 text.
+    Str,
+    /// Timestamp, nanoseconds since the Unix epoch, UTC.
+    TsNs,
+}
+
+impl ColType {
+    /// The Arrow type of the column.
+    pub fn arrow(self) -> DataType {
+        match self {
+            ColType::Bool => DataType::Boolean,
+            ColType::U8 => DataType::UInt8,
+            ColType::U16 => DataType::UInt16,
+            ColType::U32 => DataType::UInt32,
+            ColType::U64 => DataType::UInt64,
+            ColType::F64 => DataType::Float64,
+            ColType::Str => DataType::Utf8,
+            ColType::TsNs => DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
+        }
+    }
+
+    /// Short type name for documentation (`uint16`, `timestamp[ns, UTC]`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            ColType::Bool => "bool",
+            ColType::U8 => "uint8",
+            ColType::U16 => "uint16",
+            ColType::U32 => "uint32",
+            ColType::U64 => "uint64",
+            ColType::F64 => "float64",
+            ColType::Str => "string",
+            ColType::TsNs => "timestamp[ns, UTC]",
+        }
+    }
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnDef {
+    /// Column name.
+    pub name: &'static str,
+    /// Column type.
+    pub ty: ColType,
+    /// Whether the column can hold nulls.
+    pub nullable: bool,
+    /// What it holds, in one sentence.
+    pub doc: &'static str,
+}
+
+/// One table of the dataset.
+#[derive(Debug, Clone, Copy)]
+pub struct TableDef {
+    /// Table name (and file stem: `<name>.parquet`).
+    pub name: &'static str,
+    /// What one row is.
+    pub doc: &'static str,
+    /// Its columns, in order.
+    pub columns: &'static [ColumnDef],
+}
+
+impl TableDef {
+    /// The table's Arrow schema.
+    pub fn schema(&self) -> SchemaRef {
+        Arc::new(Schema::new(
+            self.columns
+                .iter()
+                .map(|c| Field::new(c.name, c.ty.arrow(), c.nullable))
+                .collect::<Vec<_>>(),
+        ))
+    }
+
+    /// The file name of the table inside a dataset directory.
+    pub fn file_name(&self) -> String {
+        format!("{}.parquet", self.name)
+    }
+}
+
+const fn col(name: &'static str, ty: ColType, doc: &'static str) -> ColumnDef {
+    ColumnDef {
+        name,
+        ty,
+        nullable: true,
+        doc,
+    }
+}
+
+const fn req(name: &'static str, ty: ColType, doc: &'static str) -> ColumnDef {
+    ColumnDef {
+        name,
+        ty,
+        nullable: false,
+        doc,
+    }
+}
+
+use ColType::*;
+
+/// `packets`: one row per frame read, always.
+pub const PACKETS: TableDef = TableDef {
+    name: "packets",
+    doc: "One row per frame read, in capture time order, also for frames that could not be decoded.",
+    columns: &[
+        req(
+            "capture_id",
+            U32,
+            "Input the frame came from: its position on the command line, from 0 (see `captures`).",
+        ),
+        req(
+            "frame",
+            U64,
+            "Frame number within its input, from 1, as Wireshark numbers it.",
+        ),
+        req("ts", TsNs, "Capture time (UTC, nanosecond resolution)."),
+        req(
+            "interface_id",
+            U32,
+            "pcapng interface the frame was captured on (0 for pcap).",
+        ),
+        req(
+            "caplen",
+            U32,
+            "Bytes captured (may be less than `wire_len` when a snap length cut the frame).",
+        ),
+        req(
+            "wire_len",
+            U32,
+            "Bytes of the frame on the wire (what tshark calls frame.len).",
+        ),
+        col(
+            "eth_type",
+            U16,
+            "Outermost EtherType (0x0800 IPv4, 0x86dd IPv6, 0x8100 VLAN, …); also the protocol of Linux cooked captures.",
+        ),
+        col("vlan", U16, "Outermost 802.1Q VLAN id."),
+        col(
+            "ip_version",
+            U8,
+            "IP version nibble (4 or 6; another value means a bogus header, see `decode_error`).",
+        ),
+        col(
+            "src_ip",
+            Str,
+            "Source IP address as text (`10.0.0.1`, `2001:db8::1`).",
+        ),
+        col("dst_ip", Str, "Destination IP address as text."),
+        col(
+            "ip_proto",
+            U8,
+            "Transport protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, …), after IPv6 extension headers.",
+        ),
+        col("ttl", U8, "IPv4 TTL or IPv6 hop limit."),
+        col(
+            "ip_len",
+            U32,
+            "IP packet length from its header: IPv4 total length, IPv6 40 + payload length.",
+        ),
+        col(
+            "fragment",
+            Str,
+            "IP fragmentation: `none`, `first` (offset 0, carries the transport header) or `later`.",
+        ),
+        col(
+            "src_port",
+            U16,
+            "Source port (TCP, UDP, SCTP, DCCP, UDP-Lite).",
+        ),
+        col("dst_port", U16, "Destination port."),
+        col(
+            "tcp_flags",
+            U16,
+            "TCP flag bits as tshark's tcp.flags (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, …).",
+        ),
+        col(
+            "tcp_flags_str",
+            Str,
+            "TCP flags as letters in the order S F R P A U E C N: `S`, `SA`, `A`, `PA`, `FA`, `R`, …",
+        ),
+        col("tcp_seq", U32, "Raw TCP sequence number."),
+        col("tcp_ack", U32, "Raw TCP acknowledgement number."),
+        col(
+            "tcp_window",
+            U16,
+            "Raw TCP window field (not scaled; `flows` has scaled figures).",
+        ),
+        col(
+            "payload_len",
+            U32,
+            "Transport payload bytes on the wire, from the length fields (TCP: IP payload minus TCP header, as tshark's tcp.len; UDP: UDP length minus 8).",
+        ),
+        col("icmp_type", U8, "ICMP or ICMPv6 type."),
+        col("icmp_code", U8, "ICMP or ICMPv6 code."),
+        col(
+            "flow_id",
+            U64,
+            "The bidirectional flow the packet belongs to (`flows.flow_id`); null for non-IP frames.",
+        ),
+        col(
+            "from_orig",
+            Bool,
+            "True when the packet travels from the flow's originator to its responder.",
+        ),
+        col(
+            "tcp_retransmission",
+            Bool,
+            "TCP segment retransmits data (or a SYN/FIN) already seen, by tshark's rule (see docs/tcp-analysis.md).",
+        ),
+        col(
+            "tcp_dup_ack",
+            Bool,
+            "TCP duplicate ACK, by tshark's rule: no data, same ACK and window as the previous segment in that direction, no SYN/FIN/RST.",
+        ),
+        col(
+            "tcp_zero_window",
+            Bool,
+            "TCP segment advertises a zero receive window (and is not a RST).",
+        ),
+        col(
+            "decode_error",
+            Str,
+            "Why decoding stopped early (truncated or bogus header, unsupported link type); null when the frame decoded fully.",
+        ),
+    ],
+};
+
+/// `flows`: one row per bidirectional flow.
+pub const FLOWS: TableDef = TableDef {
+    name: "flows",
+    doc: "One row per bidirectional flow (TCP connection, UDP/ICMP exchange, other IP protocol between two hosts), Zeek conn.log names where the meaning matches.",
+    columns: &[
+        req(
+            "flow_id",
+            U64,
+            "Flow number, from 1, in order of the flow's first packet; `packets.flow_id` refers to it.",
+        ),
+        req(
+            "community_id",
+            Str,
+            "Community ID v1 (seed 0) of the flow, as Zeek, Suricata and others compute it.",
+        ),
+        req(
+            "proto",
+            Str,
+            "Transport: `tcp`, `udp`, `icmp` (ICMP and ICMPv6, as Zeek), or the protocol's name (`sctp`, `gre`, `esp`, …, `ip-N`).",
+        ),
+        req("ip_proto", U8, "IP protocol number."),
+        req("ip_version", U8, "4 or 6."),
+        req(
+            "orig_ip",
+            Str,
+            "Originator address: sender of the first SYN (TCP), else of the first packet.",
+        ),
+        col(
+            "orig_port",
+            U16,
+            "Originator port (ICMP: the type, as Zeek).",
+        ),
+        req("resp_ip", Str, "Responder address."),
+        col(
+            "resp_port",
+            U16,
+            "Responder port (ICMP: the code, or the matching echo type, as Zeek).",
+        ),
+        req("first_ts", TsNs, "Time of the flow's first packet."),
+        req("last_ts", TsNs, "Time of the flow's last packet."),
+        req("duration", F64, "last_ts − first_ts, in seconds."),
+        req("orig_pkts", U64, "Packets from the originator."),
+        req("resp_pkts", U64, "Packets from the responder."),
+        req(
+            "orig_bytes",
+            U64,
+            "Payload bytes from the originator (TCP: sequence space covered, as Zeek counts it; other protocols: sum of payload lengths).",
+        ),
+        req("resp_bytes", U64, "Payload bytes from the responder."),
+        req(
+            "orig_ip_bytes",
+            U64,
+            "IP bytes (headers included) from the originator, as Zeek's orig_ip_bytes.",
+        ),
+        req("resp_ip_bytes", U64, "IP bytes from the responder."),
+        req(
+            "orig_wire_bytes",
+            U64,
+            "Frame bytes on the wire from the originator (what tshark's conversations count).",
+        ),
+        req(
+            "resp_wire_bytes",
+            U64,
+            "Frame bytes on the wire from the responder.",
+        ),
+        req(
+            "orig_payload_bytes",
+            U64,
+            "Sum of the originator's transport payload lengths, retransmissions included (tcptrace's actual data bytes).",
+        ),
+        req(
+            "resp_payload_bytes",
+            U64,
+            "Sum of the responder's transport payload lengths, retransmissions included.",
+        ),
+        req(
+            "orig_data_pkts",
+            U64,
+            "Originator packets with a non-empty payload (tcptrace's actual data pkts).",
+        ),
+        req(
+            "resp_data_pkts",
+            U64,
+            "Responder packets with a non-empty payload.",
+        ),
+        req(
+            "end_reason",
+            Str,
+            "Why the flow ended: `fin` (both sides closed), `rst`, `idle` (timeout), `eof` (end of input), `evicted` (--max-flows), `reused` (a new SYN took over its 5-tuple).",
+        ),
+        col(
+            "service",
+            Str,
+            "Service guess from the responder port (IANA name: `http`, `dns`, …).",
+        ),
+        col(
+            "syn_count",
+            U32,
+            "TCP: segments with SYN set (a SYN+ACK counts as a SYN), both directions.",
+        ),
+        col(
+            "fin_count",
+            U32,
+            "TCP: segments with FIN set, both directions.",
+        ),
+        col(
+            "rst_count",
+            U32,
+            "TCP: segments with RST set, both directions.",
+        ),
+        col(
+            "state",
+            Str,
+            "TCP: the UVic P2 status `S#F#` (exact SYN and FIN counts), followed by `/R` when reset (`S2F1/R`).",
+        ),
+        col(
+            "complete",
+            Bool,
+            "TCP: at least one SYN and at least one FIN seen (the UVic P2 definition).",
+        ),
+        col("reset", Bool, "TCP: at least one RST seen."),
+        col(
+            "open_at_end",
+            Bool,
+            "TCP: not complete (reset or not): still open when the capture ended, as UVic P2 counts it.",
+        ),
+        col(
+            "conn_state",
+            Str,
+            "TCP/UDP/ICMP: Zeek's conn_state (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH).",
+        ),
+        col(
+            "history",
+            Str,
+            "Zeek's history letters (upper case: originator, lower case: responder).",
+        ),
+        col(
+            "handshake_rtt",
+            F64,
+            "TCP: SYN → ACK of the SYN+ACK, in seconds (the client-side view of the handshake).",
+        ),
+        col(
+            "handshake_rtt_server",
+            F64,
+            "TCP: SYN → SYN+ACK, in seconds (network time to the server).",
+        ),
+        col(
+            "handshake_rtt_client",
+            F64,
+            "TCP: SYN+ACK → ACK, in seconds (network time to the client).",
+        ),
+        col(
+            "rtt_samples",
+            U32,
+            "TCP: ACK-matched RTT samples (a segment's end acknowledged; retransmitted segments excluded, Karn's rule).",
+        ),
+        col(
+            "rtt_min",
+            F64,
+            "TCP: smallest ACK-matched RTT sample, seconds.",
+        ),
+        col(
+            "rtt_mean",
+            F64,
+            "TCP: mean ACK-matched RTT sample, seconds.",
+        ),
+        col(
+            "rtt_max",
+            F64,
+            "TCP: largest ACK-matched RTT sample, seconds.",
+        ),
+        col(
+            "orig_win_min",
+            U64,
+            "TCP: smallest receive window the originator advertised, bytes, window scaling applied when both SYNs negotiated it.",
+        ),
+        col(
+            "orig_win_mean",
+            F64,
+            "TCP: mean receive window the originator advertised, bytes (scaled).",
+        ),
+        col(
+            "orig_win_max",
+            U64,
+            "TCP: largest receive window the originator advertised, bytes (scaled).",
+        ),
+        col(
+            "resp_win_min",
+            U64,
+            "TCP: smallest receive window the responder advertised, bytes (scaled).",
+        ),
+        col(
+            "resp_win_mean",
+            F64,
+            "TCP: mean receive window the responder advertised, bytes (scaled).",
+        ),
+        col(
+            "resp_win_max",
+            U64,
+            "TCP: largest receive window the responder advertised, bytes (scaled).",
+        ),
+        col(
+            "win_raw_min",
+            U16,
+            "TCP: smallest raw window field of any packet, both directions.",
+        ),
+        col(
+            "win_raw_sum",
+            U64,
+            "TCP: sum of the raw window field over all packets, both directions (with orig_pkts + resp_pkts gives the mean).",
+        ),
+        col(
+            "win_raw_max",
+            U16,
+            "TCP: largest raw window field of any packet, both directions.",
+        ),
+        col(
+            "orig_wscale",
+            U8,
+            "TCP: window scale option of the originator's SYN.",
+        ),
+        col(
+            "resp_wscale",
+            U8,
+            "TCP: window scale option of the responder's SYN+ACK.",
+        ),
+        col(
+            "retransmissions",
+            U64,
+            "TCP: segments flagged `tcp_retransmission`, both directions.",
+        ),
+        col(
+            "orig_retransmissions",
+            U64,
+            "TCP: retransmitted segments from the originator.",
+        ),
+        col(
+            "resp_retransmissions",
+            U64,
+            "TCP: retransmitted segments from the responder.",
+        ),
+        col(
+            "missed_bytes",
+            U64,
+            "TCP: bytes in sequence gaps never filled (data not captured), as Zeek's missed_bytes.",
+        ),
+        col(
+            "icmp_error",
+            Str,
+            "An ICMP error about this flow (`type/code`, e.g. `3/3` port unreachable), from the first such message.",
+        ),
+        col(
+            "icmp_errors",
+            U32,
+            "ICMP error messages that quote a packet of this flow.",
+        ),
+    ],
+};
+
+/// `captures`: one row per input.
+pub const CAPTURES: TableDef = TableDef {
+    name: "captures",
+    doc: "One row per input capture: format, link types, counts, time range and the damage found.",
+    columns: &[
+        req(
+            "capture_id",
+            U32,
+            "Position of the input on the command line, from 0.",
+        ),
+        req("path", Str, "The input as given (`<stdin>` for `-`)."),
+        req("format", Str, "`pcap` or `pcapng`."),
+        req(
+            "compression",
+            Str,
+            "`none`, `gzip` or `zstd` (recognised by magic bytes).",
+        ),
+        col(
+            "file_bytes",
+            U64,
+            "Size of the file on disk (null for stdin).",
+        ),
+        req(
+            "link_types",
+            Str,
+            "Link types of its interfaces, comma-separated (`ether`, `rawip`, `linux-sll`, …).",
+        ),
+        col(
+            "snaplen",
+            U32,
+            "Largest snapshot length its header(s) declare.",
+        ),
+        req(
+            "ts_precision",
+            Str,
+            "Timestamp resolution(s): `us`, `ns`, …",
+        ),
+        req("interfaces", U32, "Interfaces described (1 for pcap)."),
+        req(
+            "frames",
+            U64,
+            "Frames read (equals what capinfos reports for an undamaged file).",
+        ),
+        req("captured_bytes", U64, "Sum of captured lengths."),
+        req(
+            "wire_bytes",
+            U64,
+            "Sum of wire lengths (capinfos's data size).",
+        ),
+        col("first_ts", TsNs, "Earliest frame time."),
+        col("last_ts", TsNs, "Latest frame time."),
+        req(
+            "frames_over_snaplen",
+            U64,
+            "Frames whose captured length exceeds the declared snap length (kept whole).",
+        ),
+        req("decode_errors", U64, "Frames whose `decode_error` is set."),
+        col(
+            "damage_offset",
+            U64,
+            "Byte offset of the damage that ended reading early (decompressed stream).",
+        ),
+        col(
+            "damage",
+            Str,
+            "What the damage is (truncated frame, corrupt block, read error); null for an intact file.",
+        ),
+    ],
+};
+
+/// Every table, in the order `pcapq schema` prints them.
+pub const TABLES: [&TableDef; 3] = [&PACKETS, &FLOWS, &CAPTURES];

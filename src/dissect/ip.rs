@@ -1,0 +1,222 @@
+//! The network layer: IPv4 (options, fragments) and IPv6 (extension headers walked to the
+//! transport header, fragments), with etherparse's lax slices for complete headers and a
+//! field-by-field reading of headers cut short, so a truncated header still yields what
+//! its bytes hold (as tshark shows it).
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use etherparse::{Ipv6ExtensionSlice, LaxIpv4Slice, LaxIpv6Slice};
+
+use super::packet::{DecodeError, Fragment, IpInfo, Packet};
+
+/// The transport part of an IP packet.
+pub struct TransportBytes<'a> {
+    /// IP protocol number of the transport header.
+    pub proto: u8,
+    /// Captured transport bytes (may be cut by the snap length).
+    pub bytes: &'a [u8],
+    /// Transport length on the wire, from the IP length fields.
+    pub wire_len: u32,
+    /// Fragmentation status of the IP packet.
+    pub fragment: Fragment,
+}
+
+fn be16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn v4_at(b: &[u8], at: usize) -> Option<IpAddr> {
+    let raw: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
+    Some(IpAddr::V4(Ipv4Addr::from(raw)))
+}
+
+fn v6_at(b: &[u8], at: usize) -> Option<IpAddr> {
+    let raw: [u8; 16] = b.get(at..at + 16)?.try_into().ok()?;
+    Some(IpAddr::V6(Ipv6Addr::from(raw)))
+}
+
+/// Decodes the IP header in `bytes` into `packet` and returns the transport part.
+/// `announced` is the version the link layer promised (None for raw IP: use the nibble).
+pub fn network<'a>(
+    bytes: &'a [u8],
+    announced: Option<u8>,
+    packet: &mut Packet,
+) -> Option<TransportBytes<'a>> {
+    let Some(&first) = bytes.first() else {
+        let need = if announced == Some(6) { 40 } else { 20 };
+        packet.error = Some(DecodeError::Truncated {
+            layer: "IP",
+            have: 0,
+            need,
+        });
+        return None;
+    };
+    let version = first >> 4;
+    packet.ip_version = Some(version);
+    match (announced, version) {
+        (Some(expected), found) if expected != found => {
+            packet.error = Some(DecodeError::BadIpVersion { expected, found });
+            None
+        }
+        (_, 4) => ipv4(bytes, packet),
+        (_, 6) => ipv6(bytes, packet),
+        (_, found) => {
+            packet.error = Some(DecodeError::BadIpVersion { expected: 4, found });
+            None
+        }
+    }
+}
+
+fn ipv4<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> {
+    let ihl = bytes[0] & 0x0f;
+    if ihl < 5 {
+        packet.error = Some(DecodeError::BadIpv4HeaderLength(ihl));
+        return None;
+    }
+    let header_len = usize::from(ihl) * 4;
+    if bytes.len() < header_len {
+        ipv4_partial(bytes, header_len, packet);
+        return None;
+    }
+    let Ok((slice, _auth_error)) = LaxIpv4Slice::from_slice(bytes) else {
+        ipv4_partial(bytes, header_len, packet);
+        return None;
+    };
+    let h = slice.header();
+    let offset = h.fragments_offset().value();
+    let fragment = match (h.more_fragments(), offset) {
+        (false, 0) => Fragment::None,
+        (true, 0) => Fragment::First,
+        _ => Fragment::Later,
+    };
+    let total_len = u32::from(h.total_len());
+    let payload = slice.payload();
+    packet.ip = Some(IpInfo {
+        src: IpAddr::V4(h.source_addr()),
+        dst: Some(IpAddr::V4(h.destination_addr())),
+        proto: Some(payload.ip_number.0),
+        ttl: Some(h.ttl()),
+        total_len: Some(total_len),
+        fragment,
+        ident: u32::from(h.identification()),
+    });
+    let transport_offset = (payload.payload.as_ptr() as usize) - (bytes.as_ptr() as usize);
+    // A total length below the header length is bogus (TSO offload writes 0): the captured
+    // bytes are then the best measure of the packet.
+    let ip_len = if total_len as usize >= header_len {
+        total_len as usize
+    } else {
+        bytes.len()
+    };
+    Some(TransportBytes {
+        proto: payload.ip_number.0,
+        bytes: payload.payload,
+        wire_len: ip_len.saturating_sub(transport_offset) as u32,
+        fragment,
+    })
+}
+
+/// Fields of an IPv4 header whose bytes end before its declared length.
+fn ipv4_partial(bytes: &[u8], header_len: usize, packet: &mut Packet) {
+    packet.error = Some(DecodeError::Truncated {
+        layer: "IPv4",
+        have: bytes.len(),
+        need: header_len,
+    });
+    let Some(src) = v4_at(bytes, 12) else { return };
+    packet.ip = Some(IpInfo {
+        src,
+        dst: v4_at(bytes, 16),
+        proto: bytes.get(9).copied(),
+        ttl: bytes.get(8).copied(),
+        total_len: be16(bytes, 2).map(u32::from),
+        fragment: Fragment::None,
+        ident: be16(bytes, 4).map_or(0, u32::from),
+    });
+}
+
+fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> {
+    if bytes.len() < 40 {
+        packet.error = Some(DecodeError::Truncated {
+            layer: "IPv6",
+            have: bytes.len(),
+            need: 40,
+        });
+        if let Some(src) = v6_at(bytes, 8) {
+            packet.ip = Some(IpInfo {
+                src,
+                dst: None,
+                proto: bytes.get(6).copied(),
+                ttl: bytes.get(7).copied(),
+                total_len: be16(bytes, 4).map(|l| 40 + u32::from(l)),
+                fragment: Fragment::None,
+                ident: 0,
+            });
+        }
+        return None;
+    }
+    let Ok((slice, ext_error)) = LaxIpv6Slice::from_slice(bytes) else {
+        packet.error = Some(DecodeError::Truncated {
+            layer: "IPv6",
+            have: bytes.len(),
+            need: 40,
+        });
+        return None;
+    };
+    let h = slice.header();
+    let mut fragment = Fragment::None;
+    let mut ident = 0;
+    for ext in slice.extensions().clone() {
+        if let Ipv6ExtensionSlice::Fragment(f) = ext {
+            if f.is_fragmenting_payload() {
+                fragment = if f.fragment_offset().value() == 0 {
+                    Fragment::First
+                } else {
+                    Fragment::Later
+                };
+                ident = f.identification();
+            }
+        }
+    }
+    let payload = slice.payload();
+    let payload_len_field = u32::from(h.payload_length());
+    packet.ip = Some(IpInfo {
+        src: IpAddr::V6(h.source_addr()),
+        dst: Some(IpAddr::V6(h.destination_addr())),
+        proto: Some(payload.ip_number.0),
+        ttl: Some(h.hop_limit()),
+        total_len: Some(40 + payload_len_field),
+        fragment,
+        ident,
+    });
+    if ext_error.is_some() {
+        packet.error = Some(DecodeError::BadIpv6Extension);
+        return None;
+    }
+    let transport_offset = (payload.payload.as_ptr() as usize) - (bytes.as_ptr() as usize);
+    // Payload length 0 means a jumbogram (or an unset field): the captured bytes measure it.
+    let ip_len = if payload_len_field > 0 {
+        40 + payload_len_field as usize
+    } else {
+        bytes.len()
+    };
+    Some(TransportBytes {
+        proto: payload.ip_number.0,
+        bytes: payload.payload,
+        wire_len: ip_len.saturating_sub(transport_offset) as u32,
+        fragment,
+    })
+}
+
+/// Source, destination, protocol and the transport bytes of a packet quoted in an ICMP
+/// error, which is usually cut after 8 bytes of its transport header.
+pub fn quoted_ip(bytes: &[u8]) -> Option<(IpAddr, IpAddr, u8, &[u8])> {
+    let (slice, _) = etherparse::LaxIpSlice::from_slice(bytes).ok()?;
+    let payload = slice.payload();
+    Some((
+        slice.source_addr(),
+        slice.destination_addr(),
+        payload.ip_number.0,
+        payload.payload,
+    ))
+}

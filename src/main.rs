@@ -1,0 +1,19 @@
+//! The `pcapq` binary: parse the command line, dispatch, and turn errors into one line on
+//! stderr and an exit code (2: the input's fault, 1: anything else).
+
+use clap::Parser;
+use pcapq::cli::{Cli, Command};
+use pcapq::commands;
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Convert(args) => commands::convert::run(args),
+        Command::Info(args) => commands::info::run(args),
+        Command::Schema(args) => commands::schema::run(args),
+    };
+    if let Err(err) = result {
+        eprintln!("pcapq: error: {err:#}");
+        std::process::exit(pcapq::error::exit_code(&err));
+    }
+}

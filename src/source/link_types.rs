@@ -1,0 +1,29 @@
+//! Names of link types (DLT / LINKTYPE numbers), as `capinfos` and tcpdump print them.
+
+/// Short name of a link type, in Wireshark's encapsulation naming (`ether`, `rawip`, …),
+/// or `linktype-N` for one pcapq does not know.
+pub fn short_name(link_type: u32) -> String {
+    let name = match link_type {
+        0 => "null",
+        1 => "ether",
+        12 | 14 | 101 => "rawip",
+        105 => "ieee-802-11",
+        108 | 109 => "loop",
+        113 => "linux-sll",
+        127 => "ieee-802-11-radiotap",
+        228 => "rawip4",
+        229 => "rawip6",
+        276 => "linux-sll2",
+        u32::MAX => "undefined-interface",
+        n => return format!("linktype-{n}"),
+    };
+    name.to_string()
+}
+
+/// Whether pcapq's dissector decodes this link type.
+pub fn is_supported(link_type: u32) -> bool {
+    matches!(
+        link_type,
+        0 | 1 | 12 | 14 | 101 | 108 | 109 | 113 | 228 | 229 | 276
+    )
+}

@@ -1,0 +1,38 @@
+//! The `source` stage: capture files or stdin → a single time-ordered stream of [`Frame`]s.
+//!
+//! Inputs are recognised by their first bytes (gzip, zstd, pcap, pcapng), read with
+//! pcap-parser's streaming readers (bounded buffers, zero-copy frames), and merged by
+//! timestamp when there are several. Damage stops one input, is recorded, and never
+//! loses the frames before it.
+
+mod capture_reader;
+mod input;
+pub mod link_types;
+mod merge;
+mod stats;
+
+pub use capture_reader::{CaptureReader, LINKTYPE_UNDEFINED_INTERFACE, MAX_BLOCK_BYTES};
+pub use input::{CaptureFormat, Compression, InputSpec, OpenError, open_input, sniff_format};
+pub use merge::MergedSource;
+pub use stats::{CaptureStats, Damage};
+
+/// One captured frame, borrowed from the reader's buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    /// Which input it came from (its position on the command line, from 0).
+    pub capture_id: u32,
+    /// 1-based frame number within its input, as Wireshark numbers it.
+    pub number: u64,
+    /// Capture time, ns since the Unix epoch (UTC).
+    pub ts_ns: i64,
+    /// Bytes captured.
+    pub caplen: u32,
+    /// Bytes on the wire.
+    pub wire_len: u32,
+    /// Link type (DLT number) of its interface.
+    pub link_type: u32,
+    /// pcapng interface id (0 for legacy pcap).
+    pub interface_id: u32,
+    /// The captured bytes.
+    pub data: &'a [u8],
+}

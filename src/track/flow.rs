@@ -1,0 +1,339 @@
+//! The state of one flow while it is active, and the record it becomes when it ends.
+
+use std::net::IpAddr;
+
+use super::community_id::community_id_v1;
+use super::history::History;
+use super::key::FlowKey;
+use super::rtt::{Rtt, Samples};
+use super::tcp::analysis::{TsharkConv, TsharkDir};
+use super::tcp::machine::ZeekTcp;
+use crate::dissect::transport::proto;
+
+/// Counters of one direction of a flow.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DirStats {
+    /// Packets.
+    pub pkts: u64,
+    /// IP bytes (IP header lengths included).
+    pub ip_bytes: u64,
+    /// Frame bytes on the wire.
+    pub wire_bytes: u64,
+    /// Sum of transport payload lengths.
+    pub payload_bytes: u64,
+    /// Packets with a non-empty payload.
+    pub data_pkts: u64,
+}
+
+/// Window statistics of one direction (raw field and scaled bytes).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WindowStats {
+    /// Packets counted.
+    pub n: u64,
+    /// Raw field: smallest, largest, sum.
+    pub raw_min: u16,
+    pub raw_max: u16,
+    pub raw_sum: u64,
+    /// Scaled bytes: smallest, largest, sum.
+    pub min: u64,
+    pub max: u64,
+    pub sum: u64,
+}
+
+impl WindowStats {
+    /// Adds one advertised window.
+    pub fn add(&mut self, raw: u16, scaled: u64) {
+        if self.n == 0 {
+            self.raw_min = raw;
+            self.raw_max = raw;
+            self.min = scaled;
+            self.max = scaled;
+        } else {
+            self.raw_min = self.raw_min.min(raw);
+            self.raw_max = self.raw_max.max(raw);
+            self.min = self.min.min(scaled);
+            self.max = self.max.max(scaled);
+        }
+        self.n += 1;
+        self.raw_sum += u64::from(raw);
+        self.sum += scaled;
+    }
+}
+
+/// TCP-only state of a flow.
+#[derive(Debug, Clone, Default)]
+pub struct TcpFlow {
+    /// Zeek's connection state machine.
+    pub zeek: ZeekTcp,
+    /// tshark's per-direction analysis state, by flow-key side.
+    pub tshark: [TsharkDir; 2],
+    /// tshark's conversation-wide timing.
+    pub tshark_conv: TsharkConv,
+    /// RTT bookkeeping.
+    pub rtt: Rtt,
+    /// Window statistics by side.
+    pub win: [WindowStats; 2],
+    /// Window scale option of each side's SYN (None: no option or no SYN seen).
+    pub wscale: [Option<u8>; 2],
+    /// Whether each side's SYN has been seen.
+    pub syn_seen: [bool; 2],
+    /// Segments with SYN / FIN / RST set, both directions.
+    pub syn_count: u32,
+    pub fin_count: u32,
+    pub rst_count: u32,
+    /// Retransmissions by side (tshark's rule).
+    pub retransmissions: [u64; 2],
+}
+
+impl TcpFlow {
+    /// Scale factor of `side`'s windows: applied only when both SYNs carried the option.
+    pub fn scale_of(&self, side: usize) -> u32 {
+        match (self.wscale[0], self.wscale[1]) {
+            (Some(a), Some(b)) => u32::from(if side == 0 { a } else { b }.min(14)),
+            _ => 0,
+        }
+    }
+}
+
+/// Why a flow ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// Both sides sent a FIN.
+    Fin,
+    /// A RST.
+    Rst,
+    /// Idle longer than its timeout.
+    Idle,
+    /// End of input.
+    Eof,
+    /// Removed to respect `--max-flows`.
+    Evicted,
+    /// A new connection reused its 5-tuple.
+    Reused,
+}
+
+impl EndReason {
+    /// Value of `flows.end_reason`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EndReason::Fin => "fin",
+            EndReason::Rst => "rst",
+            EndReason::Idle => "idle",
+            EndReason::Eof => "eof",
+            EndReason::Evicted => "evicted",
+            EndReason::Reused => "reused",
+        }
+    }
+}
+
+/// One active flow.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    /// Its number.
+    pub id: u64,
+    /// Its key.
+    pub key: FlowKey,
+    /// Which key side is the originator.
+    pub orig_side: usize,
+    /// Time of the first packet.
+    pub first_ts: i64,
+    /// Time of the last packet.
+    pub last_ts: i64,
+    /// Time of the last packet that counts for Zeek's duration.
+    pub duration_end_ts: i64,
+    /// Counters by side.
+    pub dirs: [DirStats; 2],
+    /// Zeek's history.
+    pub history: History,
+    /// TCP state.
+    pub tcp: Option<Box<TcpFlow>>,
+    /// First ICMP error about this flow (type, code).
+    pub icmp_error: Option<(u8, u8)>,
+    /// ICMP errors about this flow.
+    pub icmp_errors: u32,
+    /// When the close completed (both FINs or a RST), for the linger timer.
+    pub closed_at: Option<i64>,
+    /// Ports of the first packet, for protocols keyed without ports (SCTP's Community ID).
+    pub first_ports: (u16, u16),
+}
+
+/// Everything `flows` stores about a finished flow.
+#[derive(Debug, Clone)]
+pub struct FlowRecord {
+    pub flow_id: u64,
+    pub community_id: String,
+    pub proto_name: &'static str,
+    pub ip_proto: u8,
+    pub ip_version: u8,
+    pub orig_ip: IpAddr,
+    pub orig_port: Option<u16>,
+    pub resp_ip: IpAddr,
+    pub resp_port: Option<u16>,
+    pub first_ts: i64,
+    pub last_ts: i64,
+    pub duration: f64,
+    pub orig: DirStats,
+    pub resp: DirStats,
+    pub orig_bytes: u64,
+    pub resp_bytes: u64,
+    pub end_reason: &'static str,
+    pub service: Option<&'static str>,
+    pub conn_state: Option<&'static str>,
+    pub history: String,
+    pub tcp: Option<TcpRecord>,
+    pub icmp_error: Option<String>,
+    pub icmp_errors: u32,
+}
+
+/// The TCP columns of a flow record.
+#[derive(Debug, Clone)]
+pub struct TcpRecord {
+    pub syn_count: u32,
+    pub fin_count: u32,
+    pub rst_count: u32,
+    pub state: String,
+    pub complete: bool,
+    pub reset: bool,
+    pub handshake_rtt: Option<f64>,
+    pub handshake_rtt_server: Option<f64>,
+    pub handshake_rtt_client: Option<f64>,
+    pub rtt: Samples,
+    pub orig_win: WindowStats,
+    pub resp_win: WindowStats,
+    pub orig_wscale: Option<u8>,
+    pub resp_wscale: Option<u8>,
+    pub retransmissions: [u64; 2],
+    pub missed_bytes: u64,
+}
+
+/// `flows.proto` for an IP protocol number.
+pub fn proto_name(p: u8) -> &'static str {
+    match p {
+        proto::TCP => "tcp",
+        proto::UDP => "udp",
+        proto::ICMP | proto::ICMPV6 => "icmp",
+        proto::SCTP => "sctp",
+        proto::DCCP => "dccp",
+        proto::UDPLITE => "udplite",
+        2 => "igmp",
+        4 => "ipip",
+        41 => "ipv6",
+        47 => "gre",
+        50 => "esp",
+        51 => "ah",
+        89 => "ospf",
+        103 => "pim",
+        112 => "vrrp",
+        _ => "other",
+    }
+}
+
+const NS: f64 = 1e9;
+
+impl Flow {
+    /// The flow's record, as it stands now.
+    pub fn record(&self, end_reason: EndReason) -> FlowRecord {
+        let o = self.orig_side;
+        let r = 1 - o;
+        let key = &self.key;
+        let ips = [key.ip0, key.ip1];
+        let ports = [key.port0, key.port1];
+        let has_ports = matches!(
+            key.proto,
+            proto::TCP | proto::UDP | proto::ICMP | proto::ICMPV6
+        );
+        let (orig_port, resp_port) = if has_ports {
+            (Some(ports[o]), Some(ports[r]))
+        } else {
+            (None, None)
+        };
+        let (cid_sport, cid_dport) = if has_ports {
+            (ports[o], ports[r])
+        } else if self.first_ports.0 != 0 || self.first_ports.1 != 0 {
+            self.first_ports
+        } else {
+            (0, 0)
+        };
+        let community_id = community_id_v1(0, ips[o], ips[r], key.proto, cid_sport, cid_dport);
+        let duration = (self.duration_end_ts - self.first_ts) as f64 / NS;
+        let (orig_bytes, resp_bytes) = match &self.tcp {
+            Some(t) => (t.zeek.size(o), t.zeek.size(r)),
+            None => (self.dirs[o].payload_bytes, self.dirs[r].payload_bytes),
+        };
+        let conn_state = match key.proto {
+            proto::TCP => self
+                .tcp
+                .as_ref()
+                .map(|t| t.zeek.conn_state(o, self.history.as_str())),
+            proto::UDP => Some(match (self.dirs[o].pkts > 0, self.dirs[r].pkts > 0) {
+                (true, true) => "SF",
+                (true, false) => "S0",
+                (false, true) => "SHR",
+                (false, false) => "OTH",
+            }),
+            _ => Some("OTH"),
+        };
+        let service = orig_port.zip(resp_port).and_then(|(op, rp)| {
+            if key.proto == proto::ICMP || key.proto == proto::ICMPV6 {
+                return None;
+            }
+            crate::services::service_for(rp, key.proto)
+                .or_else(|| crate::services::service_for(op, key.proto))
+        });
+        let ip_version = if key.ip0.is_ipv4() { 4 } else { 6 };
+        FlowRecord {
+            flow_id: self.id,
+            community_id,
+            proto_name: proto_name(key.proto),
+            ip_proto: key.proto,
+            ip_version,
+            orig_ip: ips[o],
+            orig_port,
+            resp_ip: ips[r],
+            resp_port,
+            first_ts: self.first_ts,
+            last_ts: self.last_ts,
+            duration,
+            orig: self.dirs[o],
+            resp: self.dirs[r],
+            orig_bytes,
+            resp_bytes,
+            end_reason: end_reason.name(),
+            service,
+            conn_state,
+            history: self.history.as_str().to_string(),
+            tcp: self.tcp.as_ref().map(|t| tcp_record(t, o)),
+            icmp_error: self.icmp_error.map(|(t, c)| format!("{t}/{c}")),
+            icmp_errors: self.icmp_errors,
+        }
+    }
+}
+
+fn tcp_record(t: &TcpFlow, o: usize) -> TcpRecord {
+    let r = 1 - o;
+    let reset = t.rst_count > 0;
+    let mut state = format!("S{}F{}", t.syn_count, t.fin_count);
+    if reset {
+        state.push_str("/R");
+    }
+    let hs = t.rtt.client_side().map(|c| t.rtt.handshake(c));
+    let secs = |v: Option<i64>| v.map(|ns| ns as f64 / NS);
+    TcpRecord {
+        syn_count: t.syn_count,
+        fin_count: t.fin_count,
+        rst_count: t.rst_count,
+        state,
+        complete: t.syn_count > 0 && t.fin_count > 0,
+        reset,
+        handshake_rtt: secs(hs.and_then(|h| h.total)),
+        handshake_rtt_server: secs(hs.and_then(|h| h.server)),
+        handshake_rtt_client: secs(hs.and_then(|h| h.client)),
+        rtt: t.rtt.samples[0].merge(&t.rtt.samples[1]),
+        orig_win: t.win[o],
+        resp_win: t.win[r],
+        orig_wscale: t.wscale[o],
+        resp_wscale: t.wscale[r],
+        retransmissions: [t.retransmissions[o], t.retransmissions[r]],
+        missed_bytes: t.zeek.ep[0].missed_bytes + t.zeek.ep[1].missed_bytes,
+    }
+}

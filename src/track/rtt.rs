@@ -1,0 +1,209 @@
+//! Round-trip times of a TCP connection: the three-way handshake, and ACK-matched samples
+//! (a data segment's end acknowledged exactly; segments sent more than once give no sample,
+//! Karn's rule).
+
+use std::collections::VecDeque;
+
+use super::tcp::endpoint::seq_delta;
+
+/// Outstanding segments remembered per direction; older ones give no sample.
+const MAX_OUTSTANDING: usize = 512;
+
+#[derive(Debug, Clone, Copy)]
+struct Outstanding {
+    end: u32,
+    ts: i64,
+    retransmitted: bool,
+}
+
+/// Summary of RTT samples, in nanoseconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Samples {
+    /// Number of samples.
+    pub count: u32,
+    /// Smallest.
+    pub min: i64,
+    /// Largest.
+    pub max: i64,
+    /// Sum.
+    pub sum: i64,
+}
+
+impl Samples {
+    fn add(&mut self, v: i64) {
+        if self.count == 0 {
+            self.min = v;
+            self.max = v;
+        } else {
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+        }
+        self.count += 1;
+        self.sum = self.sum.saturating_add(v);
+    }
+
+    /// Merges another summary.
+    pub fn merge(&self, o: &Samples) -> Samples {
+        if self.count == 0 {
+            return *o;
+        }
+        if o.count == 0 {
+            return *self;
+        }
+        Samples {
+            count: self.count + o.count,
+            min: self.min.min(o.min),
+            max: self.max.max(o.max),
+            sum: self.sum.saturating_add(o.sum),
+        }
+    }
+}
+
+/// RTT bookkeeping of one connection, by flow-key side.
+#[derive(Debug, Clone, Default)]
+pub struct Rtt {
+    outstanding: [VecDeque<Outstanding>; 2],
+    highest_end: [Option<u32>; 2],
+    /// ACK-matched samples of the data each side sent.
+    pub samples: [Samples; 2],
+    /// Last pure SYN of each side before its peer's SYN+ACK.
+    syn_ts: [Option<i64>; 2],
+    /// First SYN+ACK of each side, with its sequence number.
+    synack: [Option<(i64, u32)>; 2],
+    /// First ACK of each side completing the handshake.
+    hs_ack_ts: [Option<i64>; 2],
+}
+
+/// Handshake timings of the side that sent the SYN, in ns.
+#[derive(Debug, Clone, Copy)]
+pub struct Handshake {
+    /// SYN → SYN+ACK.
+    pub server: Option<i64>,
+    /// SYN+ACK → ACK.
+    pub client: Option<i64>,
+    /// SYN → ACK.
+    pub total: Option<i64>,
+}
+
+impl Rtt {
+    /// Notes a segment sent by `side`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn segment(
+        &mut self,
+        side: usize,
+        ts: i64,
+        syn: bool,
+        ack_flag: bool,
+        seq: u32,
+        ack: u32,
+        len: u32,
+    ) {
+        let peer = 1 - side;
+        if syn && !ack_flag {
+            if self.synack[peer].is_none() {
+                self.syn_ts[side] = Some(ts);
+            }
+        } else if syn && ack_flag {
+            if self.synack[side].is_none() && self.syn_ts[peer].is_some() {
+                self.synack[side] = Some((ts, seq));
+            }
+        } else if ack_flag && self.hs_ack_ts[side].is_none() {
+            if let Some((_, synack_seq)) = self.synack[peer] {
+                if ack == synack_seq.wrapping_add(1) && self.syn_ts[side].is_some() {
+                    self.hs_ack_ts[side] = Some(ts);
+                }
+            }
+        }
+
+        if len > 0 && !syn {
+            let end = seq.wrapping_add(len);
+            let fresh = self.highest_end[side].is_none_or(|h| seq_delta(end, h) > 0);
+            if fresh {
+                self.highest_end[side] = Some(end);
+                let q = &mut self.outstanding[side];
+                if q.len() == MAX_OUTSTANDING {
+                    q.pop_front();
+                }
+                q.push_back(Outstanding {
+                    end,
+                    ts,
+                    retransmitted: false,
+                });
+            } else {
+                // Karn: every outstanding segment this one overlaps is ambiguous now.
+                for o in self.outstanding[side].iter_mut() {
+                    if seq_delta(o.end, seq) > 0 && seq_delta(o.end, end) <= 0 {
+                        o.retransmitted = true;
+                    }
+                }
+            }
+        }
+
+        if ack_flag {
+            let q = &mut self.outstanding[peer];
+            while let Some(front) = q.front() {
+                let d = seq_delta(ack, front.end);
+                if d < 0 {
+                    break;
+                }
+                if d == 0 && !front.retransmitted {
+                    let sample = ts - front.ts;
+                    self.samples[peer].add(sample);
+                }
+                q.pop_front();
+            }
+        }
+    }
+
+    /// Handshake timings, when `client` sent a SYN that `1 - client` answered.
+    pub fn handshake(&self, client: usize) -> Handshake {
+        let server = 1 - client;
+        let syn = self.syn_ts[client];
+        let synack = self.synack[server].map(|(t, _)| t);
+        let ack = self.hs_ack_ts[client];
+        let diff = |a: Option<i64>, b: Option<i64>| match (a, b) {
+            (Some(a), Some(b)) if b >= a => Some(b - a),
+            _ => None,
+        };
+        Handshake {
+            server: diff(syn, synack),
+            client: diff(synack, ack),
+            total: diff(syn, ack),
+        }
+    }
+
+    /// Which side sent a SYN that was answered, if any.
+    pub fn client_side(&self) -> Option<usize> {
+        (0..2).find(|&s| self.syn_ts[s].is_some() && self.synack[1 - s].is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_skip_retransmitted_segments() {
+        let mut r = Rtt::default();
+        r.segment(0, 0, false, true, 1000, 1, 100); // 1000..1100
+        r.segment(0, 10, false, true, 1100, 1, 100); // 1100..1200
+        r.segment(0, 20, false, true, 1100, 1, 100); // retransmission of 1100..1200
+        r.segment(1, 50, false, true, 1, 1100, 0); // acks the first: sample 50
+        r.segment(1, 60, false, true, 1, 1200, 0); // acks the retransmitted one: no sample
+        assert_eq!(r.samples[0].count, 1);
+        assert_eq!(r.samples[0].min, 50);
+    }
+
+    #[test]
+    fn handshake_is_timed_from_the_last_syn() {
+        let mut r = Rtt::default();
+        r.segment(0, 0, true, false, 99, 0, 0);
+        r.segment(0, 1_000, true, false, 99, 0, 0); // SYN retransmitted
+        r.segment(1, 1_100, true, true, 499, 100, 0);
+        r.segment(0, 1_150, false, true, 100, 500, 0);
+        let h = r.handshake(r.client_side().unwrap());
+        assert_eq!(h.server, Some(100));
+        assert_eq!(h.client, Some(50));
+        assert_eq!(h.total, Some(150));
+    }
+}

@@ -1,0 +1,428 @@
+//! The flow table: active flows by key, their expiry order, and the per-packet update that
+//! ties Zeek's connection logic, tshark's flags, RTT and window statistics together.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::net::IpAddr;
+
+use super::flow::{DirStats, EndReason, Flow, TcpFlow};
+use super::history::History;
+use super::key::{FlowKey, Tuple, packet_tuple};
+use super::tcp::analysis::{self, Seg, TsharkConv};
+use super::tcp::machine::{FlowCtx, Segment};
+use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
+use crate::dissect::transport::proto;
+use crate::dissect::{Fragment, Packet, tcp_flag};
+use crate::source::Frame;
+
+type Hasher = ahash::RandomState;
+
+/// Fragments remembered to give later fragments the ports of their first one.
+const MAX_FRAGMENT_KEYS: usize = 65_536;
+
+// UDP history masks (Zeek's UDP analyzer).
+const HIST_ORIG_DATA: u32 = 0x1;
+const HIST_RESP_DATA: u32 = 0x2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FragKey {
+    src: IpAddr,
+    dst: IpAddr,
+    proto: u8,
+    ident: u32,
+}
+
+/// Active flows and everything needed to finish them.
+pub struct Tracker {
+    opts: TrackOptions,
+    index: HashMap<FlowKey, u32, Hasher>,
+    slots: Vec<Option<Flow>>,
+    generations: Vec<u32>,
+    free: Vec<u32>,
+    /// (expiry time, slot, generation), one entry per active flow, checked lazily.
+    expiry: BinaryHeap<Reverse<(i64, u32, u32)>>,
+    fragments: HashMap<FragKey, (u16, u16), Hasher>,
+    next_id: u64,
+    stats: TrackStats,
+}
+
+impl Tracker {
+    /// An empty table.
+    pub fn new(opts: TrackOptions) -> Self {
+        Tracker {
+            opts,
+            index: HashMap::with_hasher(Hasher::new()),
+            slots: Vec::new(),
+            generations: Vec::new(),
+            free: Vec::new(),
+            expiry: BinaryHeap::new(),
+            fragments: HashMap::with_hasher(Hasher::new()),
+            next_id: 1,
+            stats: TrackStats::default(),
+        }
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> TrackStats {
+        self.stats
+    }
+
+    fn timeout(&self, proto_nr: u8) -> i64 {
+        match proto_nr {
+            proto::TCP => self.opts.tcp_timeout_ns,
+            proto::UDP => self.opts.udp_timeout_ns,
+            proto::ICMP | proto::ICMPV6 => self.opts.icmp_timeout_ns,
+            _ => self.opts.other_timeout_ns,
+        }
+    }
+
+    fn expires_at(&self, f: &Flow) -> i64 {
+        match f.closed_at {
+            Some(t) => t.saturating_add(self.opts.close_linger_ns),
+            None => f.last_ts.saturating_add(self.timeout(f.key.proto)),
+        }
+    }
+
+    /// Updates the flow of one packet and returns the packet's annotation. Flows that ended
+    /// before `frame`'s time are pushed into `out` first.
+    pub fn observe(
+        &mut self,
+        frame: &Frame<'_>,
+        p: &Packet,
+        out: &mut dyn FlowSink,
+    ) -> PacketAnnotation {
+        let ts = frame.ts_ns;
+        self.expire(ts, out);
+        if let Some(q) = p.icmp.and_then(|i| i.quoted.map(|q| (i, q))) {
+            self.note_icmp_error(q.0.icmp_type, q.0.code.unwrap_or(0), &q.1);
+        }
+        let Some(tuple) = self.tuple_of(p) else {
+            return PacketAnnotation::default();
+        };
+        let (key, side) = tuple.key();
+        let seg = p.tcp.map(|t| Segment {
+            side,
+            flags: t.flags,
+            seq: t.seq,
+            ack: t.ack,
+            window: t.window,
+            len: p.payload_len.unwrap_or(0),
+            wscale: t.window_scale,
+        });
+        let mut slot = self.index.get(&key).copied();
+        if let (Some(s), Some(seg)) = (slot, &seg) {
+            let reused = self.slots[s as usize]
+                .as_ref()
+                .and_then(|f| f.tcp.as_ref().map(|t| t.zeek.is_reuse(seg, f.orig_side)))
+                .unwrap_or(false);
+            if reused {
+                self.finish_slot(s, EndReason::Reused, out);
+                slot = None;
+            }
+        }
+        let slot = match slot {
+            Some(s) => s,
+            None => self.create(key, side, &tuple, p, ts, out),
+        };
+        let Some(flow) = self.slots[slot as usize].as_mut() else {
+            return PacketAnnotation::default();
+        };
+        let mut ann = PacketAnnotation {
+            flow_id: Some(flow.id),
+            ..PacketAnnotation::default()
+        };
+
+        let mut extends_duration = true;
+        if let (Some(tcp), Some(seg), Some(t)) = (flow.tcp.as_mut(), seg.as_ref(), p.tcp.as_ref()) {
+            let flags = analysis::analyze(
+                &mut tcp.tshark_conv,
+                &mut tcp.tshark,
+                side,
+                &Seg {
+                    ts,
+                    flags: t.flags,
+                    seq: t.seq,
+                    ack: t.ack,
+                    window: t.window,
+                    seglen: seg.len,
+                },
+            );
+            ann.retransmission = Some(flags.retransmission);
+            ann.dup_ack = Some(flags.dup_ack);
+            ann.zero_window = Some(flags.zero_window);
+            if flags.retransmission {
+                tcp.retransmissions[side] += 1;
+            }
+            let syn = t.flags & tcp_flag::SYN != 0;
+            tcp.syn_count += u32::from(syn);
+            tcp.fin_count += u32::from(t.flags & tcp_flag::FIN != 0);
+            tcp.rst_count += u32::from(t.flags & tcp_flag::RST != 0);
+            if syn {
+                tcp.syn_seen[side] = true;
+                tcp.wscale[side] = t.window_scale;
+            }
+            let scale = if syn { 0 } else { tcp.scale_of(side) };
+            tcp.win[side].add(t.window, u64::from(t.window) << scale);
+            tcp.rtt.segment(
+                side,
+                ts,
+                syn,
+                t.flags & tcp_flag::ACK != 0,
+                t.seq,
+                t.ack,
+                seg.len,
+            );
+            let outcome = tcp.zeek.process(
+                seg,
+                &mut FlowCtx {
+                    history: &mut flow.history,
+                    orig_side: &mut flow.orig_side,
+                },
+            );
+            extends_duration = outcome.extends_duration;
+            if outcome.close_complete && flow.closed_at.is_none() {
+                flow.closed_at = Some(ts);
+            }
+        } else if key.proto == proto::UDP {
+            let mask = if side == flow.orig_side {
+                HIST_ORIG_DATA
+            } else {
+                HIST_RESP_DATA
+            };
+            let code = if side == flow.orig_side { 'D' } else { 'd' };
+            flow.history.check(mask, code);
+        }
+
+        let d = &mut flow.dirs[side];
+        d.pkts += 1;
+        d.ip_bytes += u64::from(p.ip.and_then(|i| i.total_len).unwrap_or(0));
+        d.wire_bytes += u64::from(frame.wire_len);
+        let payload = u64::from(p.payload_len.unwrap_or(0));
+        d.payload_bytes += payload;
+        d.data_pkts += u64::from(payload > 0);
+        flow.last_ts = flow.last_ts.max(ts);
+        if extends_duration {
+            flow.duration_end_ts = flow.duration_end_ts.max(ts);
+        }
+        ann.from_orig = Some(side == flow.orig_side);
+        ann
+    }
+
+    /// The flow tuple of a packet; later fragments borrow the ports of their first fragment.
+    fn tuple_of(&mut self, p: &Packet) -> Option<Tuple> {
+        let ip = p.ip.as_ref()?;
+        let mut t = packet_tuple(p)?;
+        if ip.fragment != Fragment::None {
+            let fk = FragKey {
+                src: t.src,
+                dst: t.dst,
+                proto: t.proto,
+                ident: ip.ident,
+            };
+            match ip.fragment {
+                Fragment::First => {
+                    if self.fragments.len() >= MAX_FRAGMENT_KEYS {
+                        self.fragments.clear();
+                    }
+                    self.fragments.insert(fk, (t.sport, t.dport));
+                }
+                _ => {
+                    if let Some(&(s, d)) = self.fragments.get(&fk) {
+                        t.sport = s;
+                        t.dport = d;
+                    } else if matches!(
+                        t.proto,
+                        proto::TCP | proto::UDP | proto::ICMP | proto::ICMPV6
+                    ) {
+                        // A later fragment whose first was not seen: no ports to place it by.
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(t)
+    }
+
+    fn note_icmp_error(&mut self, icmp_type: u8, code: u8, q: &crate::dissect::QuotedPacket) {
+        let (Some(sport), Some(dport)) = (q.src_port, q.dst_port) else {
+            if !matches!(q.proto, proto::TCP | proto::UDP) {
+                let t = Tuple {
+                    src: q.src,
+                    dst: q.dst,
+                    sport: 0,
+                    dport: 0,
+                    proto: q.proto,
+                    one_way: false,
+                };
+                self.mark_icmp_error(&t, icmp_type, code);
+            }
+            return;
+        };
+        let t = Tuple {
+            src: q.src,
+            dst: q.dst,
+            sport,
+            dport,
+            proto: q.proto,
+            one_way: false,
+        };
+        self.mark_icmp_error(&t, icmp_type, code);
+    }
+
+    fn mark_icmp_error(&mut self, t: &Tuple, icmp_type: u8, code: u8) {
+        let (key, _) = t.key();
+        if let Some(&slot) = self.index.get(&key) {
+            if let Some(f) = self.slots[slot as usize].as_mut() {
+                f.icmp_errors += 1;
+                f.icmp_error.get_or_insert((icmp_type, code));
+            }
+        }
+    }
+
+    fn create(
+        &mut self,
+        key: FlowKey,
+        side: usize,
+        t: &Tuple,
+        p: &Packet,
+        ts: i64,
+        out: &mut dyn FlowSink,
+    ) -> u32 {
+        while self.index.len() >= self.opts.max_flows.max(1) {
+            if !self.evict_one(out) {
+                break;
+            }
+        }
+        let mut orig_side = side;
+        let mut history = History::default();
+        let flip = match t.proto {
+            proto::TCP => p.tcp.is_some_and(|tcp| {
+                let (syn, ack) = (
+                    tcp.flags & tcp_flag::SYN != 0,
+                    tcp.flags & tcp_flag::ACK != 0,
+                );
+                let likely = |port| crate::services::is_likely_server_port(port, proto::TCP);
+                (!syn || ack)
+                    && likely(t.sport)
+                    && if likely(t.dport) {
+                        !syn && t.sport < t.dport
+                    } else {
+                        true
+                    }
+            }),
+            proto::UDP => {
+                let likely = |port| crate::services::is_likely_server_port(port, proto::UDP);
+                likely(t.sport) && !likely(t.dport)
+            }
+            _ => false,
+        };
+        if flip && t.src != IpAddr::V4(std::net::Ipv4Addr::BROADCAST) {
+            orig_side = 1 - side;
+            history.add('^');
+        }
+        let tcp = (t.proto == proto::TCP).then(|| {
+            Box::new(TcpFlow {
+                tshark_conv: TsharkConv::default(),
+                ..TcpFlow::default()
+            })
+        });
+        let flow = Flow {
+            id: self.next_id,
+            key,
+            orig_side,
+            first_ts: ts,
+            last_ts: ts,
+            duration_end_ts: ts,
+            dirs: [DirStats::default(); 2],
+            history,
+            tcp,
+            icmp_error: None,
+            icmp_errors: 0,
+            closed_at: None,
+            first_ports: (p.src_port.unwrap_or(0), p.dst_port.unwrap_or(0)),
+        };
+        self.next_id += 1;
+        self.stats.flows += 1;
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(None);
+                self.generations.push(0);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let expires = self.expires_at(&flow);
+        self.slots[slot as usize] = Some(flow);
+        self.index.insert(key, slot);
+        self.expiry
+            .push(Reverse((expires, slot, self.generations[slot as usize])));
+        self.stats.peak_active = self.stats.peak_active.max(self.index.len());
+        slot
+    }
+
+    /// Ends every flow whose expiry time is before `now`.
+    fn expire(&mut self, now: i64, out: &mut dyn FlowSink) {
+        while let Some(&Reverse((at, slot, generation))) = self.expiry.peek() {
+            if at > now {
+                break;
+            }
+            self.expiry.pop();
+            if self.generations[slot as usize] != generation {
+                continue;
+            }
+            let Some(flow) = self.slots[slot as usize].as_ref() else {
+                continue;
+            };
+            let real = self.expires_at(flow);
+            if real > now {
+                self.expiry.push(Reverse((real, slot, generation)));
+                continue;
+            }
+            let reason = if flow.closed_at.is_some() {
+                EndReason::Fin
+            } else {
+                EndReason::Idle
+            };
+            self.finish_slot(slot, reason, out);
+        }
+    }
+
+    fn evict_one(&mut self, out: &mut dyn FlowSink) -> bool {
+        while let Some(Reverse((_, slot, generation))) = self.expiry.pop() {
+            if self.generations[slot as usize] == generation && self.slots[slot as usize].is_some()
+            {
+                self.stats.evicted += 1;
+                self.finish_slot(slot, EndReason::Evicted, out);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn finish_slot(&mut self, slot: u32, reason: EndReason, out: &mut dyn FlowSink) {
+        let Some(flow) = self.slots[slot as usize].take() else {
+            return;
+        };
+        self.index.remove(&flow.key);
+        self.generations[slot as usize] = self.generations[slot as usize].wrapping_add(1);
+        self.free.push(slot);
+        let reason = match &flow.tcp {
+            Some(t) if t.rst_count > 0 && flow.closed_at.is_some() => EndReason::Rst,
+            Some(t) if t.zeek.both_closed() => EndReason::Fin,
+            _ if reason == EndReason::Fin && flow.tcp.is_none() => EndReason::Idle,
+            _ => reason,
+        };
+        out.push(flow.record(reason));
+    }
+
+    /// Ends every remaining flow (end of input) and returns the run's counters.
+    pub fn finish(mut self, out: &mut dyn FlowSink) -> TrackStats {
+        let mut remaining: Vec<u32> = self.index.values().copied().collect();
+        // Emit in flow-id order, so the tail of the table reads naturally.
+        remaining.sort_by_key(|&s| self.slots[s as usize].as_ref().map_or(0, |f| f.id));
+        for slot in remaining {
+            self.finish_slot(slot, EndReason::Eof, out);
+        }
+        self.stats
+    }
+}
