@@ -291,7 +291,7 @@ pub const FLOWS: TableDef = TableDef {
         req(
             "orig_bytes",
             U64,
-            "Payload bytes from the originator (TCP: sequence space covered, as Zeek counts it; other protocols: sum of payload lengths).",
+            "Payload bytes from the originator, as Zeek counts them: TCP by the sequence space covered (data never captured included), UDP and ICMP by payload lengths, 0 for other protocols (see orig_payload_bytes).",
         ),
         req("resp_bytes", U64, "Payload bytes from the responder."),
         req(
@@ -489,7 +489,7 @@ pub const FLOWS: TableDef = TableDef {
         col(
             "missed_bytes",
             U64,
-            "TCP: bytes in sequence gaps never filled (data not captured), as Zeek's missed_bytes.",
+            "TCP: payload bytes acknowledged but never captured (sequence gaps, and payload cut by the snap length), as Zeek's missed_bytes.",
         ),
         col(
             "icmp_error",

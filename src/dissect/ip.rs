@@ -52,18 +52,21 @@ pub fn network<'a>(
         return None;
     };
     let version = first >> 4;
-    packet.ip_version = Some(version);
+    match (announced, version) {
+        (None, v) if v != 4 && v != 6 => {
+            // A raw-IP link whose first byte is not IP at all: like tshark, no IP layer.
+            packet.error = Some(DecodeError::RawNotIp(v));
+            return None;
+        }
+        _ => packet.ip_version = Some(version),
+    }
     match (announced, version) {
         (Some(expected), found) if expected != found => {
             packet.error = Some(DecodeError::BadIpVersion { expected, found });
             None
         }
         (_, 4) => ipv4(bytes, packet),
-        (_, 6) => ipv6(bytes, packet),
-        (_, found) => {
-            packet.error = Some(DecodeError::BadIpVersion { expected: 4, found });
-            None
-        }
+        _ => ipv6(bytes, packet),
     }
 }
 
@@ -89,7 +92,12 @@ fn ipv4<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
         (true, 0) => Fragment::First,
         _ => Fragment::Later,
     };
-    let total_len = u32::from(h.total_len());
+    // Total length 0 is what TCP segmentation offload leaves in captures of outgoing
+    // packets: the captured length stands in, as tshark and Zeek assume.
+    let total_len = match u32::from(h.total_len()) {
+        0 => bytes.len() as u32,
+        n => n,
+    };
     let payload = slice.payload();
     packet.ip = Some(IpInfo {
         src: IpAddr::V4(h.source_addr()),

@@ -53,10 +53,6 @@ pub fn strip_link<'a>(link_type: u32, data: &'a [u8], packet: &mut Packet) -> Ne
         0 | 108 | 109 => loopback(link_type, data, packet),
         113 => linux_sll(data, packet),
         276 => linux_sll2(data, packet),
-        super::super::source::LINKTYPE_UNDEFINED_INTERFACE => {
-            packet.error = Some(DecodeError::UndefinedInterface(0));
-            NetworkPayload::Stopped
-        }
         other => {
             packet.error = Some(DecodeError::UnsupportedLinkType(other));
             NetworkPayload::Stopped

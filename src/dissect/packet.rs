@@ -140,6 +140,8 @@ pub enum DecodeError {
         /// Version found.
         found: u8,
     },
+    /// A raw-IP link whose first nibble is neither 4 nor 6.
+    RawNotIp(u8),
     /// IPv4 header length below 20 bytes.
     BadIpv4HeaderLength(u8),
     /// An IPv6 extension header is malformed or cut.
@@ -175,6 +177,10 @@ impl fmt::Display for DecodeError {
                     "bogus IP version {found} where IPv{expected} was announced"
                 )
             }
+            DecodeError::RawNotIp(v) => write!(
+                f,
+                "raw IP link, but the version nibble is {v}, neither 4 nor 6"
+            ),
             DecodeError::BadIpv4HeaderLength(ihl) => {
                 write!(
                     f,
@@ -218,6 +224,9 @@ pub struct Packet {
     pub tcp: Option<TcpInfo>,
     /// Transport payload bytes on the wire (from the length fields, not the captured bytes).
     pub payload_len: Option<u32>,
+    /// Transport payload bytes actually captured (fewer than `payload_len` when the snap
+    /// length cut the frame).
+    pub payload_captured: u32,
     /// ICMP fields.
     pub icmp: Option<IcmpInfo>,
     /// Why decoding stopped early, if it did.

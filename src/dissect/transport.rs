@@ -92,7 +92,9 @@ fn tcp(t: &TransportBytes<'_>, packet: &mut Packet) {
         read_syn_options(options, &mut info);
     }
     packet.tcp = Some(info);
-    packet.payload_len = Some(t.wire_len.saturating_sub(header_len as u32));
+    let payload = t.wire_len.saturating_sub(header_len as u32);
+    packet.payload_len = Some(payload);
+    packet.payload_captured = (b.len().saturating_sub(header_len) as u32).min(payload);
 }
 
 /// Reads MSS, window scale and SACK-permitted from a SYN's options.

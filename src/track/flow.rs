@@ -258,7 +258,9 @@ impl Flow {
         let duration = (self.duration_end_ts - self.first_ts) as f64 / NS;
         let (orig_bytes, resp_bytes) = match &self.tcp {
             Some(t) => (t.zeek.size(o), t.zeek.size(r)),
-            None => (self.dirs[o].payload_bytes, self.dirs[r].payload_bytes),
+            // Zeek measures payload only of the transports it analyses.
+            None if has_ports => (self.dirs[o].payload_bytes, self.dirs[r].payload_bytes),
+            None => (0, 0),
         };
         let conn_state = match key.proto {
             proto::TCP => self

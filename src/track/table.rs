@@ -107,6 +107,7 @@ impl Tracker {
             ack: t.ack,
             window: t.window,
             len: p.payload_len.unwrap_or(0),
+            captured: p.payload_captured,
             wscale: t.window_scale,
         });
         let mut slot = self.index.get(&key).copied();

@@ -38,6 +38,8 @@ pub struct Segment {
     pub window: u16,
     /// Payload bytes on the wire.
     pub len: u32,
+    /// Payload bytes captured (Zeek does not deliver a payload the snap length cut).
+    pub captured: u32,
     /// Window-scale option (SYNs only).
     pub wscale: Option<u8>,
 }
@@ -252,7 +254,9 @@ impl ZeekTcp {
         } else {
             rel_seq
         };
-        if len > 0 && !rst && !seq_underflow {
+        // Like Zeek, a payload cut by the snap length is not delivered: its bytes end up
+        // as a content gap once acknowledged.
+        if len > 0 && !rst && !seq_underflow && i64::from(s.captured) >= len {
             self.ep[side].data_sent(rel_data_seq, len as u64);
         }
 

@@ -1,0 +1,179 @@
+//! Helpers shared by the integration tests: the shared captures and their tool outputs,
+//! running the pipeline in memory, reading columns back, and writing capture fixtures.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use datafusion::arrow::array::{Array, RecordBatch};
+use datafusion::arrow::util::display::array_value_to_string;
+use pcapq::convert::progress::Progress;
+use pcapq::convert::{PipelineOptions, PipelineResult, run_pipeline};
+use pcapq::dataset::MemorySink;
+use pcapq::source::{InputSpec, MergedSource};
+use pcapq::track::TrackOptions;
+
+/// `../shared/pcaps`, when this checkout sits next to the shared material.
+pub fn shared_pcaps() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/pcaps");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipping: {} not found (the shared captures live next to the repository)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Every shared capture that has a sibling file ending in `suffix`.
+pub fn shared_with(suffix: &str) -> Vec<PathBuf> {
+    let Some(dir) = shared_pcaps() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for sub in ["zeek", "tcpdump", "malformed"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if (name.ends_with(".pcap") || name.ends_with(".pcapng"))
+                && p.with_file_name(format!("{name}{suffix}")).exists()
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The sibling `<capture><suffix>` file.
+pub fn sibling(capture: &Path, suffix: &str) -> PathBuf {
+    capture.with_file_name(format!(
+        "{}{suffix}",
+        capture.file_name().unwrap().to_string_lossy()
+    ))
+}
+
+/// A TSV with a header row, as maps.
+pub fn read_tsv(path: &Path) -> Vec<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+    lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split('\t'))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The three tables of a conversion, in memory.
+pub struct Output {
+    pub packets: Table,
+    pub flows: Table,
+    pub captures: Table,
+    pub result: PipelineResult,
+}
+
+/// Converts captures in memory with default tracking.
+pub fn convert(paths: &[&Path]) -> Output {
+    convert_with(paths, Some(TrackOptions::default()))
+}
+
+/// Converts captures in memory.
+pub fn convert_with(paths: &[&Path], track: Option<TrackOptions>) -> Output {
+    let specs = paths
+        .iter()
+        .map(|p| InputSpec::File(p.to_path_buf()))
+        .collect();
+    let source = MergedSource::open(specs).expect("open captures");
+    let mut sink = MemorySink::default();
+    let result = run_pipeline(
+        source,
+        &PipelineOptions { track },
+        &mut sink,
+        &Progress::new(None, true),
+    )
+    .expect("pipeline");
+    let mut take = |name: &str| Table::new(sink.tables.remove(name).unwrap_or_default());
+    Output {
+        packets: take("packets"),
+        flows: take("flows"),
+        captures: take("captures"),
+        result,
+    }
+}
+
+/// Record batches with row access by column name, values as display strings ("" = null).
+pub struct Table {
+    batches: Vec<RecordBatch>,
+}
+
+impl Table {
+    pub fn new(batches: Vec<RecordBatch>) -> Self {
+        Table { batches }
+    }
+
+    pub fn len(&self) -> usize {
+        self.batches.iter().map(|b| b.num_rows()).sum()
+    }
+
+    /// Every value of a column, as strings ("" for null).
+    pub fn col(&self, name: &str) -> Vec<String> {
+        let mut out = Vec::with_capacity(self.len());
+        for b in &self.batches {
+            let a = b
+                .column_by_name(name)
+                .unwrap_or_else(|| panic!("no column {name}"));
+            for i in 0..a.len() {
+                out.push(if a.is_null(i) {
+                    String::new()
+                } else {
+                    array_value_to_string(a, i).unwrap()
+                });
+            }
+        }
+        out
+    }
+
+    /// A timestamp (or any integer) column as i64 values.
+    pub fn ints(&self, name: &str) -> Vec<Option<i64>> {
+        use datafusion::arrow::array::Int64Array;
+        use datafusion::arrow::compute::cast;
+        use datafusion::arrow::datatypes::DataType;
+        let mut out = Vec::with_capacity(self.len());
+        for b in &self.batches {
+            let a = b
+                .column_by_name(name)
+                .unwrap_or_else(|| panic!("no column {name}"));
+            let a = cast(a, &DataType::Int64).unwrap();
+            let a = a.as_any().downcast_ref::<Int64Array>().unwrap();
+            out.extend((0..a.len()).map(|i| if a.is_null(i) { None } else { Some(a.value(i)) }));
+        }
+        out
+    }
+
+    /// Rows as maps of the given columns.
+    pub fn rows(&self, names: &[&str]) -> Vec<HashMap<String, String>> {
+        let cols: Vec<Vec<String>> = names.iter().map(|n| self.col(n)).collect();
+        (0..self.len())
+            .map(|i| {
+                names
+                    .iter()
+                    .zip(&cols)
+                    .map(|(n, c)| (n.to_string(), c[i].clone()))
+                    .collect()
+            })
+            .collect()
+    }
+}
