@@ -24,15 +24,15 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
     let mut sink = ParquetDirSink::create(&args.output, args.force)?;
     let result = run_pipeline(source, &PipelineOptions { track }, &mut sink, &progress)?;
     progress.finish();
-    if args.strict {
-        if let Some(damaged) = result.damaged().next() {
-            // Dropping the sink removes the partial dataset.
-            drop(sink);
-            return Err(user_error(format!(
-                "{} (--strict: nothing written)",
-                damaged.damage_warning().unwrap_or_default()
-            )));
-        }
+    if args.strict
+        && let Some(damaged) = result.damaged().next()
+    {
+        // Dropping the sink removes the partial dataset.
+        drop(sink);
+        return Err(user_error(format!(
+            "{} (--strict: nothing written)",
+            damaged.damage_warning().unwrap_or_default()
+        )));
     }
     let dir = sink.commit()?;
     if !args.quiet {

@@ -16,17 +16,28 @@ pub struct CaptureInfo {
     pub inferred_max: Option<u32>,
     /// Whether timestamps have nanosecond resolution.
     pub nanos: bool,
+    /// Whether the earliest and the latest frame have nanosecond resolution.
+    pub first_nanos: bool,
+    pub last_nanos: bool,
 }
 
 /// Reads one capture to its end.
 pub fn inspect(spec: &crate::source::InputSpec, id: u32) -> Result<CaptureInfo> {
     let mut reader = CaptureReader::open(spec, id)?;
     let (mut min, mut max) = (None::<u32>, None::<u32>);
+    let (mut first, mut last) = (None::<(i64, bool)>, None::<(i64, bool)>);
     while reader.advance() {
         if let Some(f) = reader.frame() {
             if f.caplen < f.wire_len {
                 min = Some(min.map_or(f.caplen, |m| m.min(f.caplen)));
                 max = Some(max.map_or(f.caplen, |m| m.max(f.caplen)));
+            }
+            let ns = reader.ts_units_per_sec(f.interface_id) == Some(1_000_000_000);
+            if first.is_none_or(|(t, _)| f.ts_ns < t) {
+                first = Some((f.ts_ns, ns));
+            }
+            if last.is_none_or(|(t, _)| f.ts_ns > t) {
+                last = Some((f.ts_ns, ns));
             }
         }
     }
@@ -37,6 +48,8 @@ pub fn inspect(spec: &crate::source::InputSpec, id: u32) -> Result<CaptureInfo> 
         inferred_min: min,
         inferred_max: max,
         nanos,
+        first_nanos: first.is_some_and(|f| f.1),
+        last_nanos: last.is_some_and(|l| l.1),
     })
 }
 
@@ -96,16 +109,24 @@ pub fn values(info: &CaptureInfo) -> Vec<String> {
         [one] => link_types::short_name(*one),
         _ => "per-packet".to_string(),
     };
-    let snaplen = match s.snaplen {
-        Some(0) | None => "(not set)".to_string(),
-        Some(n) => n.to_string(),
+    // pcapng declares snap lengths per interface: like capinfos, no file-wide value.
+    let snaplen = match (s.format, s.snaplen) {
+        (CaptureFormat::Pcapng, _) | (_, Some(0) | None) => "(not set)".to_string(),
+        (_, Some(n)) => n.to_string(),
     };
     let opt = |v: Option<u32>| v.map_or("n/a".to_string(), |n| n.to_string());
     let duration_ns = match (s.first_ts, s.last_ts) {
         (Some(a), Some(b)) => Some(b - a),
         _ => None,
     };
-    let duration_s = duration_ns.map(|d| d as f64 / 1e9);
+    // capinfos subtracts two doubles of seconds since the epoch; its rates carry that
+    // rounding, so pcapq computes them the same way.
+    let as_double =
+        |ns: i64| ns.div_euclid(1_000_000_000) as f64 + ns.rem_euclid(1_000_000_000) as f64 / 1e9;
+    let duration_s = match (s.first_ts, s.last_ts) {
+        (Some(a), Some(b)) => Some(as_double(b) - as_double(a)),
+        _ => None,
+    };
     let duration = match duration_ns {
         Some(d) if info.nanos => format!(
             "{}.{:09}",
@@ -132,9 +153,9 @@ pub fn values(info: &CaptureInfo) -> Vec<String> {
         s.wire_bytes.to_string(),
         duration,
         s.first_ts
-            .map_or("n/a".to_string(), |t| format_ts(t, info.nanos)),
+            .map_or("n/a".to_string(), |t| format_ts(t, info.first_nanos)),
         s.last_ts
-            .map_or("n/a".to_string(), |t| format_ts(t, info.nanos)),
+            .map_or("n/a".to_string(), |t| format_ts(t, info.last_nanos)),
         rate(bytes),
         rate(bytes * 8.0),
         if s.frames > 0 {

@@ -175,15 +175,15 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
     let mut fragment = Fragment::None;
     let mut ident = 0;
     for ext in slice.extensions().clone() {
-        if let Ipv6ExtensionSlice::Fragment(f) = ext {
-            if f.is_fragmenting_payload() {
-                fragment = if f.fragment_offset().value() == 0 {
-                    Fragment::First
-                } else {
-                    Fragment::Later
-                };
-                ident = f.identification();
-            }
+        if let Ipv6ExtensionSlice::Fragment(f) = ext
+            && f.is_fragmenting_payload()
+        {
+            fragment = if f.fragment_offset().value() == 0 {
+                Fragment::First
+            } else {
+                Fragment::Later
+            };
+            ident = f.identification();
         }
     }
     let payload = slice.payload();

@@ -24,10 +24,9 @@ pub fn dissect(frame: &Frame<'_>) -> Packet {
     }
     if let NetworkPayload::Ip { bytes, version } =
         link::strip_link(frame.link_type, frame.data, &mut packet)
+        && let Some(t) = ip::network(bytes, version, &mut packet)
     {
-        if let Some(t) = ip::network(bytes, version, &mut packet) {
-            transport::transport(t, &mut packet);
-        }
+        transport::transport(t, &mut packet);
     }
     packet
 }

@@ -120,6 +120,13 @@ impl CaptureReader {
         self.stats
     }
 
+    /// Timestamp units per second of an interface of the current section.
+    pub fn ts_units_per_sec(&self, interface_id: u32) -> Option<u64> {
+        self.interfaces
+            .get(interface_id as usize)
+            .map(|i| i.units_per_sec)
+    }
+
     /// Compression of the input.
     pub fn compression(&self) -> Compression {
         self.stats.compression
@@ -182,10 +189,11 @@ impl CaptureReader {
         s.wire_bytes += u64::from(c.wire_len);
         s.first_ts = Some(s.first_ts.map_or(c.ts_ns, |t| t.min(c.ts_ns)));
         s.last_ts = Some(s.last_ts.map_or(c.ts_ns, |t| t.max(c.ts_ns)));
-        if let Some(iface) = self.interfaces.get(c.interface_id as usize) {
-            if iface.snaplen > 0 && c.caplen > iface.snaplen {
-                s.frames_over_snaplen += 1;
-            }
+        if let Some(iface) = self.interfaces.get(c.interface_id as usize)
+            && iface.snaplen > 0
+            && c.caplen > iface.snaplen
+        {
+            s.frames_over_snaplen += 1;
         }
         self.last_ts_ns = c.ts_ns;
     }

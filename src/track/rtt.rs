@@ -107,12 +107,13 @@ impl Rtt {
             if self.synack[side].is_none() && self.syn_ts[peer].is_some() {
                 self.synack[side] = Some((ts, seq));
             }
-        } else if ack_flag && self.hs_ack_ts[side].is_none() {
-            if let Some((_, synack_seq)) = self.synack[peer] {
-                if ack == synack_seq.wrapping_add(1) && self.syn_ts[side].is_some() {
-                    self.hs_ack_ts[side] = Some(ts);
-                }
-            }
+        } else if ack_flag
+            && self.hs_ack_ts[side].is_none()
+            && let Some((_, synack_seq)) = self.synack[peer]
+            && ack == synack_seq.wrapping_add(1)
+            && self.syn_ts[side].is_some()
+        {
+            self.hs_ack_ts[side] = Some(ts);
         }
 
         if len > 0 && !syn {

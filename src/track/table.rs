@@ -272,11 +272,11 @@ impl Tracker {
 
     fn mark_icmp_error(&mut self, t: &Tuple, icmp_type: u8, code: u8) {
         let (key, _) = t.key();
-        if let Some(&slot) = self.index.get(&key) {
-            if let Some(f) = self.slots[slot as usize].as_mut() {
-                f.icmp_errors += 1;
-                f.icmp_error.get_or_insert((icmp_type, code));
-            }
+        if let Some(&slot) = self.index.get(&key)
+            && let Some(f) = self.slots[slot as usize].as_mut()
+        {
+            f.icmp_errors += 1;
+            f.icmp_error.get_or_insert((icmp_type, code));
         }
     }
 

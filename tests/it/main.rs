@@ -1,7 +1,12 @@
 //! Integration tests: pcapq against independent tools on the shared captures, and against
 //! fixtures the tests build.
 
+mod capinfos;
+mod damage;
 mod fixture;
 mod flows_vs_tools;
+mod formats;
+mod link_layers;
 mod packets_vs_tshark;
 mod support;
+mod tcp_fixtures;

@@ -284,10 +284,12 @@ pub fn analyze(conv: &mut TsharkConv, dirs: &mut [TsharkDir; 2], side: usize, s:
     // Handshake RTT, for the next packets' out-of-order threshold.
     if syn && !ack_flag {
         conv.ts_mru_syn = Some(s.ts);
-    } else if ack_flag && !syn && conv.ts_first_rtt.is_none() {
-        if let Some(t) = conv.ts_mru_syn {
-            conv.ts_first_rtt = Some(s.ts - t);
-        }
+    } else if ack_flag
+        && !syn
+        && conv.ts_first_rtt.is_none()
+        && let Some(t) = conv.ts_mru_syn
+    {
+        conv.ts_first_rtt = Some(s.ts - t);
     }
     TcpFlags {
         retransmission: f

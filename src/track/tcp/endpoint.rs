@@ -177,9 +177,7 @@ impl Endpoint {
         let last = Self::full(self.last_seq, self.seq_wraps);
         let ack = Self::full(self.ack_seq, self.ack_wraps);
         let mut size = last.max(ack).wrapping_sub(self.start_seq as u64);
-        if size != 0 {
-            size -= 1;
-        }
+        size = size.saturating_sub(1);
         if self.fin_cnt > 0 && size != 0 {
             size -= 1;
         }

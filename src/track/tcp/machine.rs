@@ -145,6 +145,17 @@ impl ZeekTcp {
             orig_side
         };
         let closed = self.ep[0].did_close || self.ep[1].did_close;
+        // A SYN from the silent side while the originator's SYN is unanswered is a
+        // simultaneous open, one connection. (Zeek starts a second connection here; pcapq
+        // keeps one, as TCP and the UVic counting do: docs/differences.md.)
+        if !closed
+            && !s.has(tcp_flag::ACK)
+            && s.side != orig_side
+            && self.ep[orig_side].state == EpState::SynSent
+            && self.ep[resp_side].state == EpState::Inactive
+        {
+            return false;
+        }
         if !closed {
             if s.seq == self.ep[conn_orig].start_seq as u32 {
                 return false;
