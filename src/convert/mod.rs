@@ -4,19 +4,27 @@
 
 pub mod progress;
 
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use datafusion::arrow::array::RecordBatch;
 
-use crate::dataset::schema::{CAPTURES, FLOWS, PACKETS};
-use crate::dataset::{FlowsBuilder, PacketsBuilder, TableSink, captures_batch};
+use crate::dataset::schema::{CAPTURES, FLOWS, PACKETS, TableDef};
+use crate::dataset::{PacketsBuilder, TableSink, captures_batch, flows_batch};
 use crate::dissect::dissect;
 use crate::source::{CaptureStats, MergedSource};
-use crate::track::{PacketAnnotation, TrackOptions, TrackStats, Tracker};
+use crate::track::{FlowRecord, PacketAnnotation, TrackOptions, TrackStats, Tracked, Tracker};
 use progress::Progress;
 
 /// Rows per record batch handed to the sinks.
 pub const BATCH_ROWS: usize = 64 * 1024;
+/// Frames dissected before their flows are tracked together.
+const TRACK_BATCH: usize = 64;
+/// Frames handed to the builder thread at a time.
+const SEND_BATCH: usize = 1024;
+/// Batches in flight to the builder thread.
+const QUEUE_BATCHES: usize = 8;
 /// Frames between progress updates.
 const PROGRESS_EVERY: u64 = 16 * 1024;
 
@@ -53,73 +61,146 @@ impl PipelineResult {
     }
 }
 
+/// What the pipeline thread hands to the thread that builds Arrow batches.
+enum Rows {
+    /// Tracked packets, in capture order.
+    Packets(Vec<Tracked>),
+    /// Finished flows.
+    Flows(Vec<FlowRecord>),
+    /// A batch already built (the captures table).
+    Batch(&'static TableDef, RecordBatch),
+}
+
 /// Reads every frame of `source` and writes the three tables into `sink`.
+///
+/// Two threads share the work: this one reads, dissects and tracks; a second one turns
+/// the rows into Arrow batches and hands them to the sink (whose Parquet writer encodes on
+/// a third), so both cores stay busy on a long capture.
 pub fn run_pipeline(
     mut source: MergedSource,
     opts: &PipelineOptions,
-    sink: &mut dyn TableSink,
+    sink: &mut (dyn TableSink + Send),
     progress: &Progress,
 ) -> Result<PipelineResult> {
     let started = Instant::now();
-    let mut packets = PacketsBuilder::new(BATCH_ROWS);
-    let mut flows = FlowsBuilder::new();
     let mut tracker = opts.track.map(Tracker::new);
     let mut decode_errors = vec![0u64; source.input_count()];
-    let (mut frames, mut wire_bytes, mut flows_written) = (0u64, 0u64, 0u64);
-    loop {
-        if frames % PROGRESS_EVERY == 0 {
-            progress.update(source.bytes_read(), frames);
+    let (mut frames, mut wire_bytes) = (0u64, 0u64);
+    let (to_builder, from_pipeline) = mpsc::sync_channel::<Rows>(QUEUE_BATCHES);
+    let (recycle, recycled) = mpsc::channel::<Vec<Tracked>>();
+    std::thread::scope(|scope| -> Result<PipelineResult> {
+        let builder = std::thread::Builder::new()
+            .name("arrow-builder".into())
+            .spawn_scoped(scope, move || build_rows(from_pipeline, recycle, sink))?;
+        let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
+        let mut flows: Vec<FlowRecord> = Vec::new();
+        let mut exhausted = false;
+        while !exhausted {
+            if frames % PROGRESS_EVERY < SEND_BATCH as u64 {
+                progress.update(source.bytes_read(), frames);
+            }
+            let mut batch = recycled
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(SEND_BATCH));
+            batch.clear();
+            while batch.len() < SEND_BATCH && !exhausted {
+                // Dissect a small group, then track it together: tracking fetches the flows
+                // of the next packets into the cache while it works on the current one.
+                let start = batch.len();
+                while batch.len() < start + TRACK_BATCH {
+                    let Some(frame) = source.next_frame() else {
+                        exhausted = true;
+                        break;
+                    };
+                    let packet = dissect(&frame);
+                    if packet.error.is_some() {
+                        decode_errors[frame.capture_id as usize] += 1;
+                    }
+                    wire_bytes += u64::from(frame.wire_len);
+                    batch.push(Tracked {
+                        meta: frame.meta(),
+                        packet,
+                        annotation: PacketAnnotation::default(),
+                    });
+                }
+                if let Some(t) = tracker.as_mut() {
+                    t.observe_batch(&mut batch[start..], &mut flows);
+                }
+            }
+            frames += batch.len() as u64;
+            if !batch.is_empty() && !send(Rows::Packets(batch)) {
+                break;
+            }
+            if flows.len() >= BATCH_ROWS && !send(Rows::Flows(std::mem::take(&mut flows))) {
+                break;
+            }
         }
-        let Some(frame) = source.next_frame() else {
-            break;
+        let input_bytes = source.bytes_read();
+        progress.update(input_bytes, frames);
+        let track = match tracker.take() {
+            Some(t) => t.finish(&mut flows),
+            None => TrackStats::default(),
         };
-        let packet = dissect(&frame);
-        if packet.error.is_some() {
-            decode_errors[frame.capture_id as usize] += 1;
+        if !flows.is_empty() {
+            send(Rows::Flows(flows));
         }
-        let annotation = match tracker.as_mut() {
-            Some(t) => t.observe(&frame, &packet, &mut flows),
-            None => PacketAnnotation::default(),
-        };
-        packets.append(&frame, &packet, &annotation);
-        frames += 1;
-        wire_bytes += u64::from(frame.wire_len);
-        if packets.len() >= BATCH_ROWS {
-            sink.write(&PACKETS, packets.finish()?)?;
+        let mut captures = source.finish();
+        for c in &mut captures {
+            c.decode_errors = decode_errors
+                .get(c.capture_id as usize)
+                .copied()
+                .unwrap_or(0);
         }
-        if flows.len() >= BATCH_ROWS {
-            flows_written += flows.len() as u64;
-            sink.write(&FLOWS, flows.finish()?)?;
+        send(Rows::Batch(&CAPTURES, captures_batch(&captures)?));
+        drop(to_builder);
+        let flows_written = builder
+            .join()
+            .map_err(|_| anyhow::anyhow!("the Arrow builder thread panicked"))??;
+        Ok(PipelineResult {
+            captures,
+            frames,
+            wire_bytes,
+            input_bytes,
+            flows: flows_written,
+            track,
+            elapsed: started.elapsed(),
+        })
+    })
+}
+
+/// The builder thread: rows in, Arrow batches out to the sink. Returns the flows written.
+fn build_rows(
+    rows: Receiver<Rows>,
+    recycle: Sender<Vec<Tracked>>,
+    sink: &mut (dyn TableSink + Send),
+) -> Result<u64> {
+    let mut packets = PacketsBuilder::new(BATCH_ROWS);
+    let mut flows_written = 0u64;
+    for message in rows {
+        match message {
+            Rows::Packets(batch) => {
+                for t in &batch {
+                    packets.append(&t.meta, &t.packet, &t.annotation);
+                    if packets.len() >= BATCH_ROWS {
+                        sink.write(&PACKETS, packets.finish()?)?;
+                    }
+                }
+                let _ = recycle.send(batch);
+            }
+            Rows::Flows(records) => {
+                flows_written += records.len() as u64;
+                sink.write(&FLOWS, flows_batch(&records)?)?;
+            }
+            Rows::Batch(table, batch) => {
+                if !packets.is_empty() {
+                    sink.write(&PACKETS, packets.finish()?)?;
+                }
+                sink.write(table, batch)?;
+            }
         }
     }
-    let input_bytes = source.bytes_read();
-    progress.update(input_bytes, frames);
-    let track = match tracker {
-        Some(t) => t.finish(&mut flows),
-        None => TrackStats::default(),
-    };
     if !packets.is_empty() {
         sink.write(&PACKETS, packets.finish()?)?;
     }
-    if !flows.is_empty() {
-        flows_written += flows.len() as u64;
-        sink.write(&FLOWS, flows.finish()?)?;
-    }
-    let mut captures = source.finish();
-    for c in &mut captures {
-        c.decode_errors = decode_errors
-            .get(c.capture_id as usize)
-            .copied()
-            .unwrap_or(0);
-    }
-    sink.write(&CAPTURES, captures_batch(&captures)?)?;
-    Ok(PipelineResult {
-        captures,
-        frames,
-        wire_bytes,
-        input_bytes,
-        flows: flows_written,
-        track,
-        elapsed: started.elapsed(),
-    })
+    Ok(flows_written)
 }

@@ -12,7 +12,7 @@ use datafusion::arrow::error::ArrowError;
 use super::ip_text::IpFormatter;
 use super::schema::PACKETS;
 use crate::dissect::{Packet, tcp_flags};
-use crate::source::Frame;
+use crate::source::FrameMeta;
 use crate::track::PacketAnnotation;
 
 /// Accumulates packet rows and turns them into record batches.
@@ -49,6 +49,7 @@ pub struct PacketsBuilder {
     tcp_zero_window: BooleanBuilder,
     decode_error: StringBuilder,
     rows: usize,
+    capacity: usize,
     ip_text: IpFormatter,
     scratch: String,
 }
@@ -90,6 +91,7 @@ impl PacketsBuilder {
             tcp_zero_window: BooleanBuilder::with_capacity(capacity),
             decode_error: StringBuilder::with_capacity(capacity, 0),
             rows: 0,
+            capacity,
             ip_text: IpFormatter::default(),
             scratch: String::new(),
         }
@@ -106,7 +108,7 @@ impl PacketsBuilder {
     }
 
     /// Appends the row of one frame.
-    pub fn append(&mut self, frame: &Frame<'_>, p: &Packet, a: &PacketAnnotation) {
+    pub fn append(&mut self, frame: &FrameMeta, p: &Packet, a: &PacketAnnotation) {
         self.rows += 1;
         self.capture_id.append_value(frame.capture_id);
         self.frame.append_value(frame.number);
@@ -183,8 +185,15 @@ impl PacketsBuilder {
         }
     }
 
-    /// Takes the pending rows as a record batch.
+    /// Takes the pending rows as a record batch. The builders are replaced by fresh ones of
+    /// full capacity, so the next batch appends without regrowing (and copying) buffers.
     pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        let capacity = self.capacity;
+        let mut done = std::mem::replace(self, PacketsBuilder::new(capacity));
+        done.take_batch()
+    }
+
+    fn take_batch(&mut self) -> Result<RecordBatch, ArrowError> {
         self.rows = 0;
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.capture_id.finish()),

@@ -15,38 +15,30 @@ use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties}
 use datafusion::parquet::schema::types::ColumnPath;
 
 use super::TableSink;
-use super::schema::{TABLES, TableDef};
+use super::schema::{ColType, TABLES, TableDef};
 
 /// Rows per Parquet row group: large enough for fast scans, small enough to bound memory.
 pub const ROW_GROUP_ROWS: usize = 1 << 20;
 /// Batches allowed in flight between the pipeline and the writer thread.
 const QUEUE_DEPTH: usize = 4;
 
-/// Columns whose values rarely repeat: dictionary encoding would only cost time.
-const NO_DICTIONARY: [&str; 8] = [
-    "ts",
-    "frame",
-    "tcp_seq",
-    "tcp_ack",
-    "flow_id",
-    "first_ts",
-    "last_ts",
-    "community_id",
-];
 /// Columns that grow steadily: delta encoding stores them in a few bits per row.
 const DELTA_ENCODED: [&str; 3] = ["ts", "frame", "flow_id"];
 
+/// Text columns keep dictionary encoding (few distinct addresses, flags, states, errors);
+/// numeric columns are written plain and left to zstd, which compresses them almost as
+/// well at a fraction of the cost of hashing every value into a dictionary.
 fn writer_properties(table: &TableDef) -> WriterProperties {
     let mut props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
-        .set_dictionary_enabled(true)
+        .set_dictionary_enabled(false)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_statistics_enabled(EnabledStatistics::Chunk)
         .set_created_by(format!("pcapq {}", env!("CARGO_PKG_VERSION")));
     for c in table.columns {
         let path = ColumnPath::from(c.name);
-        if NO_DICTIONARY.contains(&c.name) {
-            props = props.set_column_dictionary_enabled(path.clone(), false);
+        if c.ty == ColType::Str && c.name != "community_id" {
+            props = props.set_column_dictionary_enabled(path.clone(), true);
         }
         if DELTA_ENCODED.contains(&c.name) && table.name == "packets" {
             props = props.set_column_encoding(path, Encoding::DELTA_BINARY_PACKED);

@@ -163,11 +163,11 @@ impl CaptureReader {
     /// clean end or the first damage found (then recorded in [`CaptureStats::damage`]).
     pub fn advance(&mut self) -> bool {
         if let Some(c) = self.current.take() {
-            self.parser.consume(c.block_len);
+            self.parser.consume_noshift(c.block_len);
         }
         while !self.finished {
             match self.step() {
-                Step::Skip(n) => self.parser.consume(n),
+                Step::Skip(n) => self.parser.consume_noshift(n),
                 Step::Frame(c) => {
                     self.record(&c);
                     self.current = Some(c);

@@ -16,6 +16,23 @@ pub use input::{CaptureFormat, Compression, InputSpec, OpenError, open_input, sn
 pub use merge::MergedSource;
 pub use stats::{CaptureStats, Damage};
 
+/// Everything about a frame except its bytes: what rows keep after dissection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FrameMeta {
+    /// Which input it came from (its position on the command line, from 0).
+    pub capture_id: u32,
+    /// 1-based frame number within its input, as Wireshark numbers it.
+    pub number: u64,
+    /// Capture time, ns since the Unix epoch (UTC).
+    pub ts_ns: i64,
+    /// Bytes captured.
+    pub caplen: u32,
+    /// Bytes on the wire.
+    pub wire_len: u32,
+    /// pcapng interface id (0 for legacy pcap).
+    pub interface_id: u32,
+}
+
 /// One captured frame, borrowed from the reader's buffer.
 #[derive(Debug, Clone, Copy)]
 pub struct Frame<'a> {
@@ -35,4 +52,18 @@ pub struct Frame<'a> {
     pub interface_id: u32,
     /// The captured bytes.
     pub data: &'a [u8],
+}
+
+impl Frame<'_> {
+    /// The frame without its bytes.
+    pub fn meta(&self) -> FrameMeta {
+        FrameMeta {
+            capture_id: self.capture_id,
+            number: self.number,
+            ts_ns: self.ts_ns,
+            caplen: self.caplen,
+            wire_len: self.wire_len,
+            interface_id: self.interface_id,
+        }
+    }
 }

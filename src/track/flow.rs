@@ -133,6 +133,8 @@ pub struct Flow {
     pub id: u64,
     /// Its key.
     pub key: FlowKey,
+    /// The key's hash in the flow index.
+    pub index_hash: u32,
     /// Which key side is the originator.
     pub orig_side: usize,
     /// Time of the first packet.

@@ -6,6 +6,7 @@
 mod community_id;
 mod flow;
 mod history;
+mod index;
 mod key;
 mod rtt;
 mod table;
@@ -14,7 +15,7 @@ pub mod tcp;
 pub use community_id::community_id_v1;
 pub use flow::{DirStats, FlowRecord, TcpRecord, WindowStats, proto_name};
 pub use rtt::Samples;
-pub use table::Tracker;
+pub use table::{Tracked, Tracker};
 
 /// Where finished flows go.
 pub trait FlowSink {

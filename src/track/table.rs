@@ -7,13 +7,14 @@ use std::net::IpAddr;
 
 use super::flow::{DirStats, EndReason, Flow, TcpFlow};
 use super::history::History;
+use super::index::{FlowIndex, prefetch};
 use super::key::{FlowKey, Tuple, packet_tuple};
 use super::tcp::analysis::{self, Seg, TsharkConv};
 use super::tcp::machine::{FlowCtx, Segment};
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
 use crate::dissect::transport::proto;
 use crate::dissect::{Fragment, Packet, tcp_flag};
-use crate::source::Frame;
+use crate::source::FrameMeta;
 
 type Hasher = ahash::RandomState;
 
@@ -35,7 +36,7 @@ struct FragKey {
 /// Active flows and everything needed to finish them.
 pub struct Tracker {
     opts: TrackOptions,
-    index: HashMap<FlowKey, u32, Hasher>,
+    index: FlowIndex,
     slots: Vec<Option<Flow>>,
     generations: Vec<u32>,
     free: Vec<u32>,
@@ -44,14 +45,39 @@ pub struct Tracker {
     fragments: HashMap<FragKey, (u16, u16), Hasher>,
     next_id: u64,
     stats: TrackStats,
+    /// Per-packet lookups of the batch being processed (reused allocation).
+    prepared: Vec<Option<Prepared>>,
 }
+
+/// A packet of a batch: its frame, its headers, and (after tracking) its annotation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tracked {
+    /// The frame.
+    pub meta: FrameMeta,
+    /// Its decoded headers.
+    pub packet: Packet,
+    /// Filled by [`Tracker::observe_batch`].
+    pub annotation: PacketAnnotation,
+}
+
+/// A packet's flow identity, computed before the flow is looked up.
+#[derive(Debug, Clone, Copy)]
+struct Prepared {
+    tuple: Tuple,
+    key: FlowKey,
+    side: usize,
+    hash: u32,
+}
+
+/// How far ahead of the packet being processed the flows of later packets are prefetched.
+const PREFETCH_AHEAD: usize = 8;
 
 impl Tracker {
     /// An empty table.
     pub fn new(opts: TrackOptions) -> Self {
         Tracker {
             opts,
-            index: HashMap::with_hasher(Hasher::new()),
+            index: FlowIndex::new(),
             slots: Vec::new(),
             generations: Vec::new(),
             free: Vec::new(),
@@ -59,6 +85,7 @@ impl Tracker {
             fragments: HashMap::with_hasher(Hasher::new()),
             next_id: 1,
             stats: TrackStats::default(),
+            prepared: Vec::new(),
         }
     }
 
@@ -83,23 +110,121 @@ impl Tracker {
         }
     }
 
+    /// Updates the flows of a batch of packets, in order, filling their annotations. Flows
+    /// that end are pushed into `out`. Working on a batch lets the flows of the next packets
+    /// be fetched into the cache while the current one is processed.
+    pub fn observe_batch(&mut self, batch: &mut [Tracked], out: &mut dyn FlowSink) {
+        let mut prepared = std::mem::take(&mut self.prepared);
+        prepared.clear();
+        prepared.extend(batch.iter().map(|t| self.prepare(&t.packet)));
+        for i in 0..batch.len() {
+            if let Some(Some(p)) = prepared.get(i + PREFETCH_AHEAD) {
+                self.prefetch_flow(p);
+            }
+            if let Some(Some(p)) = prepared.get(i + PREFETCH_AHEAD / 2) {
+                self.prefetch_tcp(p);
+            }
+            let t = &mut batch[i];
+            t.annotation = match &prepared[i] {
+                Some(p) => self.observe_prepared(&t.meta, &t.packet, p, out),
+                None => {
+                    self.expire(t.meta.ts_ns, out);
+                    self.note_icmp(&t.packet);
+                    PacketAnnotation::default()
+                }
+            };
+        }
+        self.prepared = prepared;
+    }
+
     /// Updates the flow of one packet and returns the packet's annotation. Flows that ended
-    /// before `frame`'s time are pushed into `out` first.
+    /// before the packet's time are pushed into `out` first.
     pub fn observe(
         &mut self,
-        frame: &Frame<'_>,
+        frame: &FrameMeta,
         p: &Packet,
+        out: &mut dyn FlowSink,
+    ) -> PacketAnnotation {
+        match self.prepare(p) {
+            Some(prep) => self.observe_prepared(frame, p, &prep, out),
+            None => {
+                self.expire(frame.ts_ns, out);
+                self.note_icmp(p);
+                PacketAnnotation::default()
+            }
+        }
+    }
+
+    /// Computes a packet's flow identity and starts fetching its index bucket.
+    fn prepare(&mut self, p: &Packet) -> Option<Prepared> {
+        let tuple = self.tuple_of(p)?;
+        let (key, side) = tuple.key();
+        let hash = self.index.hash(&key);
+        self.index.prefetch(hash);
+        Some(Prepared {
+            tuple,
+            key,
+            side,
+            hash,
+        })
+    }
+
+    /// The slot a prepared packet's flow probably occupies (first bucket of equal hash).
+    fn likely_slot(&self, p: &Prepared) -> Option<u32> {
+        self.index.find(p.hash, |_| true)
+    }
+
+    fn prefetch_flow(&self, p: &Prepared) {
+        if let Some(slot) = self.likely_slot(p) {
+            let f = self.slots.as_ptr().wrapping_add(slot as usize) as *const u8;
+            for line in 0..3 {
+                prefetch(f.wrapping_add(line * 64));
+            }
+        }
+    }
+
+    fn prefetch_tcp(&self, p: &Prepared) {
+        let flow = self
+            .likely_slot(p)
+            .and_then(|s| self.slots.get(s as usize))
+            .and_then(Option::as_ref);
+        if let Some(tcp) = flow.and_then(|f| f.tcp.as_ref()) {
+            let base = &**tcp as *const TcpFlow as *const u8;
+            for line in 0..8 {
+                prefetch(base.wrapping_add(line * 64));
+            }
+        }
+    }
+
+    fn note_icmp(&mut self, p: &Packet) {
+        if let Some((icmp, q)) = p.icmp.and_then(|i| i.quoted.map(|q| (i, q))) {
+            self.note_icmp_error(icmp.icmp_type, icmp.code.unwrap_or(0), &q);
+        }
+    }
+
+    fn lookup(&self, key: &FlowKey, hash: u32) -> Option<u32> {
+        let slots = &self.slots;
+        self.index.find(hash, |s| {
+            slots[s as usize].as_ref().is_some_and(|f| f.key == *key)
+        })
+    }
+
+    fn observe_prepared(
+        &mut self,
+        frame: &FrameMeta,
+        p: &Packet,
+        prep: &Prepared,
         out: &mut dyn FlowSink,
     ) -> PacketAnnotation {
         let ts = frame.ts_ns;
         self.expire(ts, out);
-        if let Some(q) = p.icmp.and_then(|i| i.quoted.map(|q| (i, q))) {
-            self.note_icmp_error(q.0.icmp_type, q.0.code.unwrap_or(0), &q.1);
-        }
-        let Some(tuple) = self.tuple_of(p) else {
-            return PacketAnnotation::default();
-        };
-        let (key, side) = tuple.key();
+        self.note_icmp(p);
+        let Prepared {
+            tuple,
+            key,
+            side,
+            hash,
+        } = *prep;
         let seg = p.tcp.map(|t| Segment {
             side,
             flags: t.flags,
@@ -110,7 +235,7 @@ impl Tracker {
             captured: p.payload_captured,
             wscale: t.window_scale,
         });
-        let mut slot = self.index.get(&key).copied();
+        let mut slot = self.lookup(&key, hash);
         if let (Some(s), Some(seg)) = (slot, &seg) {
             let reused = self.slots[s as usize]
                 .as_ref()
@@ -123,7 +248,7 @@ impl Tracker {
         }
         let slot = match slot {
             Some(s) => s,
-            None => self.create(key, side, &tuple, p, ts, out),
+            None => self.create(key, hash, side, &tuple, p, ts, out),
         };
         let Some(flow) = self.slots[slot as usize].as_mut() else {
             return PacketAnnotation::default();
@@ -272,7 +397,8 @@ impl Tracker {
 
     fn mark_icmp_error(&mut self, t: &Tuple, icmp_type: u8, code: u8) {
         let (key, _) = t.key();
-        if let Some(&slot) = self.index.get(&key)
+        let hash = self.index.hash(&key);
+        if let Some(slot) = self.lookup(&key, hash)
             && let Some(f) = self.slots[slot as usize].as_mut()
         {
             f.icmp_errors += 1;
@@ -280,9 +406,11 @@ impl Tracker {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn create(
         &mut self,
         key: FlowKey,
+        hash: u32,
         side: usize,
         t: &Tuple,
         p: &Packet,
@@ -330,6 +458,7 @@ impl Tracker {
         let flow = Flow {
             id: self.next_id,
             key,
+            index_hash: hash,
             orig_side,
             first_ts: ts,
             last_ts: ts,
@@ -354,7 +483,7 @@ impl Tracker {
         };
         let expires = self.expires_at(&flow);
         self.slots[slot as usize] = Some(flow);
-        self.index.insert(key, slot);
+        self.index.insert(hash, slot);
         self.expiry
             .push(Reverse((expires, slot, self.generations[slot as usize])));
         self.stats.peak_active = self.stats.peak_active.max(self.index.len());
@@ -404,7 +533,7 @@ impl Tracker {
         let Some(flow) = self.slots[slot as usize].take() else {
             return;
         };
-        self.index.remove(&flow.key);
+        self.index.remove(flow.index_hash, slot);
         self.generations[slot as usize] = self.generations[slot as usize].wrapping_add(1);
         self.free.push(slot);
         let reason = match &flow.tcp {
@@ -418,7 +547,9 @@ impl Tracker {
 
     /// Ends every remaining flow (end of input) and returns the run's counters.
     pub fn finish(mut self, out: &mut dyn FlowSink) -> TrackStats {
-        let mut remaining: Vec<u32> = self.index.values().copied().collect();
+        let mut remaining: Vec<u32> = (0..self.slots.len() as u32)
+            .filter(|&s| self.slots[s as usize].is_some())
+            .collect();
         // Emit in flow-id order, so the tail of the table reads naturally.
         remaining.sort_by_key(|&s| self.slots[s as usize].as_ref().map_or(0, |f| f.id));
         for slot in remaining {
