@@ -39,6 +39,35 @@ output directory appears complete or not at all.")]
   pcapq info *.pcapng --format tsv       # the columns of `capinfos -T`, one row per file
   pcapq info trace.pcap --format json")]
     Info(InfoArgs),
+    /// Run SQL over a dataset (or over captures converted in memory).
+    #[command(after_help = "Examples:
+  pcapq sql -d ds \"SELECT proto, count(*) AS flows FROM flows GROUP BY proto\"
+  pcapq sql -i trace.pcap \"SELECT src_ip, sum(wire_len) AS bytes FROM packets GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"
+  pcapq sql -d ds \"SELECT ip_prefix(src_ip, 24) AS net, count(*) FROM packets GROUP BY 1\" --format csv -o nets.csv
+
+Tables: packets, flows, captures, and the view connections (TCP flows). Functions beyond
+DataFusion's: ip_prefix(ip, len), is_private(ip), port_service(port, proto),
+hash_slot(text, slots). `pcapq schema` describes every column.")]
+    Sql(SqlArgs),
+    /// Answer a coursework question with its canned SQL from the catalog.
+    #[command(after_help = "Examples:
+  pcapq query --list
+  pcapq query -d ds top-hosts-by-bytes --param n=20
+  pcapq query -d ds traffic-over-time --param bucket=hour --format csv -o traffic.csv
+  pcapq query -i trace.pcap tcp-general
+  pcapq query top-hosts-by-bytes --show-sql        # the SQL, to read or adapt")]
+    Query(QueryArgs),
+    /// Print the UVic P2 TCP report (sections A-D) for a capture or a dataset.
+    #[command(
+        name = "tcp-summary",
+        after_help = "Examples:
+  pcapq tcp-summary trace.pcap
+  pcapq tcp-summary -d ds > summary.txt
+
+Layout and rules follow the UVic CSc 361 P2 assignment; docs/tcp-summary.md lists the
+choices made where it is ambiguous (RTT, receive window, start/end times)."
+    )]
+    TcpSummary(TcpSummaryArgs),
     /// Print every table and column of the dataset, one sentence each.
     #[command(after_help = "Examples:
   pcapq schema
@@ -89,6 +118,79 @@ pub struct TrackArgs {
     /// and reported), so a scan of millions of SYNs cannot exhaust memory.
     #[arg(long, value_name = "N", default_value_t = 500_000)]
     pub max_flows: usize,
+}
+
+/// Where a query reads its tables from.
+#[derive(Debug, Args, Clone)]
+pub struct DataArgs {
+    /// Dataset directory made by `pcapq convert` (default: ./ds when it exists).
+    #[arg(
+        short = 'd',
+        long = "dataset",
+        value_name = "DIR",
+        conflicts_with = "inputs"
+    )]
+    pub dataset: Option<PathBuf>,
+    /// Capture files to convert in memory instead of reading a dataset.
+    #[arg(short = 'i', long = "input", value_name = "CAPTURE")]
+    pub inputs: Vec<String>,
+    /// Flow tracking options (with -i).
+    #[command(flatten)]
+    pub track: TrackArgs,
+}
+
+/// Arguments of `pcapq sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// Where the tables come from.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The SQL statement.
+    #[arg(value_name = "SQL")]
+    pub sql: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::query::output::OutputFormat::Table)]
+    pub format: crate::query::output::OutputFormat,
+    /// Write the result to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `pcapq query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Where the tables come from.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The question's id (see --list).
+    #[arg(value_name = "ID", required_unless_present = "list")]
+    pub id: Option<String>,
+    /// List the catalog: id, question, parameters.
+    #[arg(long)]
+    pub list: bool,
+    /// Print the query's SQL instead of running it.
+    #[arg(long)]
+    pub show_sql: bool,
+    /// A parameter value, NAME=VALUE (repeatable).
+    #[arg(short, long = "param", value_name = "NAME=VALUE", value_parser = crate::query::params::parse_assignment)]
+    pub params: Vec<(String, String)>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::query::output::OutputFormat::Table)]
+    pub format: crate::query::output::OutputFormat,
+    /// Write the result to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `pcapq tcp-summary`.
+#[derive(Debug, Args)]
+pub struct TcpSummaryArgs {
+    /// A capture file (or several, read as one); or use -d for a dataset.
+    #[arg(value_name = "CAPTURE", conflicts_with = "dataset")]
+    pub inputs: Vec<String>,
+    /// Dataset directory made by `pcapq convert`.
+    #[arg(short = 'd', long = "dataset", value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
 }
 
 /// Output formats of `pcapq info`.

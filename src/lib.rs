@@ -11,6 +11,7 @@ pub mod convert;
 pub mod dataset;
 pub mod dissect;
 pub mod error;
+pub mod query;
 pub mod services;
 pub mod source;
 pub mod track;

@@ -11,6 +11,9 @@ fn main() {
         Command::Convert(args) => commands::convert::run(args),
         Command::Info(args) => commands::info::run(args),
         Command::Schema(args) => commands::schema::run(args),
+        Command::Sql(args) => commands::sql::run(args),
+        Command::Query(args) => commands::query::run(args),
+        Command::TcpSummary(args) => commands::tcp_summary::run(args),
     };
     if let Err(err) = result {
         eprintln!("pcapq: error: {err:#}");

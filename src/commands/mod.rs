@@ -2,8 +2,12 @@
 //! and prints.
 
 pub mod convert;
+pub mod data;
 pub mod info;
+pub mod query;
 pub mod schema;
+pub mod sql;
+pub mod tcp_summary;
 
 use crate::cli::TrackArgs;
 use crate::error::user_error;

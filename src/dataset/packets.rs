@@ -42,6 +42,7 @@ pub struct PacketsBuilder {
     payload_len: UInt32Builder,
     icmp_type: UInt8Builder,
     icmp_code: UInt8Builder,
+    dns_rcode: UInt8Builder,
     flow_id: UInt64Builder,
     from_orig: BooleanBuilder,
     tcp_retransmission: BooleanBuilder,
@@ -84,6 +85,7 @@ impl PacketsBuilder {
             payload_len: UInt32Builder::with_capacity(capacity),
             icmp_type: UInt8Builder::with_capacity(capacity),
             icmp_code: UInt8Builder::with_capacity(capacity),
+            dns_rcode: UInt8Builder::with_capacity(capacity),
             flow_id: UInt64Builder::with_capacity(capacity),
             from_orig: BooleanBuilder::with_capacity(capacity),
             tcp_retransmission: BooleanBuilder::with_capacity(capacity),
@@ -170,6 +172,7 @@ impl PacketsBuilder {
                 self.icmp_code.append_null();
             }
         }
+        self.dns_rcode.append_option(p.dns_rcode);
         self.flow_id.append_option(a.flow_id);
         self.from_orig.append_option(a.from_orig);
         self.tcp_retransmission.append_option(a.retransmission);
@@ -221,6 +224,7 @@ impl PacketsBuilder {
             Arc::new(self.payload_len.finish()),
             Arc::new(self.icmp_type.finish()),
             Arc::new(self.icmp_code.finish()),
+            Arc::new(self.dns_rcode.finish()),
             Arc::new(self.flow_id.finish()),
             Arc::new(self.from_orig.finish()),
             Arc::new(self.tcp_retransmission.finish()),

@@ -213,6 +213,11 @@ pub const PACKETS: TableDef = TableDef {
         col("icmp_type", U8, "ICMP or ICMPv6 type."),
         col("icmp_code", U8, "ICMP or ICMPv6 code."),
         col(
+            "dns_rcode",
+            U8,
+            "Response code of a DNS response from port 53 (0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, 5 REFUSED, …).",
+        ),
+        col(
             "flow_id",
             U64,
             "The bidirectional flow the packet belongs to (`flows.flow_id`); null for non-IP frames.",

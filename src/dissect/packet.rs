@@ -229,6 +229,8 @@ pub struct Packet {
     pub payload_captured: u32,
     /// ICMP fields.
     pub icmp: Option<IcmpInfo>,
+    /// Response code of a DNS response (from port 53), when the header was captured.
+    pub dns_rcode: Option<u8>,
     /// Why decoding stopped early, if it did.
     pub error: Option<DecodeError>,
 }

@@ -92,6 +92,12 @@ fn tcp(t: &TransportBytes<'_>, packet: &mut Packet) {
         read_syn_options(options, &mut info);
     }
     packet.tcp = Some(info);
+    if packet.src_port == Some(53) {
+        // DNS over TCP: a two-byte length, then the message.
+        packet.dns_rcode = b
+            .get(header_len..)
+            .and_then(|m| dns_response_code(m.get(2..)?));
+    }
     let payload = t.wire_len.saturating_sub(header_len as u32);
     packet.payload_len = Some(payload);
     packet.payload_captured = (b.len().saturating_sub(header_len) as u32).min(payload);
@@ -132,12 +138,21 @@ fn udp(t: &TransportBytes<'_>, packet: &mut Packet) {
             need: 8,
         });
     }
+    if packet.src_port == Some(53) {
+        packet.dns_rcode = b.get(8..).and_then(dns_response_code);
+    }
     let udp_len = be16(b, 4).map(u32::from);
     packet.payload_len = Some(match udp_len {
         // The UDP length is the datagram's own measure; trust it unless it is impossible.
         Some(l) if l >= 8 && (l <= t.wire_len || t.fragment == Fragment::First) => l - 8,
         _ => t.wire_len.saturating_sub(8),
     });
+}
+
+/// The RCODE of a DNS message, if it is a response (QR set) with its header captured.
+fn dns_response_code(msg: &[u8]) -> Option<u8> {
+    let flags = msg.get(2..4)?;
+    (msg.len() >= 12 && flags[0] & 0x80 != 0).then_some(flags[1] & 0x0f)
 }
 
 fn icmp(t: &TransportBytes<'_>, packet: &mut Packet) {

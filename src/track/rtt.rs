@@ -2,18 +2,52 @@
 //! (a data segment's end acknowledged exactly; segments sent more than once give no sample,
 //! Karn's rule).
 
-use std::collections::VecDeque;
-
 use super::tcp::endpoint::seq_delta;
 
-/// Outstanding segments remembered per direction; older ones give no sample.
-const MAX_OUTSTANDING: usize = 512;
+/// Outstanding segments remembered per direction; when more are in flight the oldest are
+/// forgotten (they give no sample). Kept inline so a flow's RTT state has a fixed size.
+const MAX_OUTSTANDING: usize = 16;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Outstanding {
     end: u32,
     ts: i64,
     retransmitted: bool,
+}
+
+/// A fixed-size queue of outstanding segments, oldest first.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ring {
+    items: [Outstanding; MAX_OUTSTANDING],
+    head: usize,
+    len: usize,
+}
+
+impl Ring {
+    fn push_back(&mut self, o: Outstanding) {
+        if self.len == MAX_OUTSTANDING {
+            self.pop_front();
+        }
+        self.items[(self.head + self.len) % MAX_OUTSTANDING] = o;
+        self.len += 1;
+    }
+
+    fn front(&self) -> Option<&Outstanding> {
+        (self.len > 0).then(|| &self.items[self.head])
+    }
+
+    fn pop_front(&mut self) {
+        if self.len > 0 {
+            self.head = (self.head + 1) % MAX_OUTSTANDING;
+            self.len -= 1;
+        }
+    }
+
+    fn for_each_mut(&mut self, mut f: impl FnMut(&mut Outstanding)) {
+        for i in 0..self.len {
+            f(&mut self.items[(self.head + i) % MAX_OUTSTANDING]);
+        }
+    }
 }
 
 /// Summary of RTT samples, in nanoseconds.
@@ -62,7 +96,7 @@ impl Samples {
 /// RTT bookkeeping of one connection, by flow-key side.
 #[derive(Debug, Clone, Default)]
 pub struct Rtt {
-    outstanding: [VecDeque<Outstanding>; 2],
+    outstanding: [Ring; 2],
     highest_end: [Option<u32>; 2],
     /// ACK-matched samples of the data each side sent.
     pub samples: [Samples; 2],
@@ -121,35 +155,30 @@ impl Rtt {
             let fresh = self.highest_end[side].is_none_or(|h| seq_delta(end, h) > 0);
             if fresh {
                 self.highest_end[side] = Some(end);
-                let q = &mut self.outstanding[side];
-                if q.len() == MAX_OUTSTANDING {
-                    q.pop_front();
-                }
-                q.push_back(Outstanding {
+                self.outstanding[side].push_back(Outstanding {
                     end,
                     ts,
                     retransmitted: false,
                 });
             } else {
                 // Karn: every outstanding segment this one overlaps is ambiguous now.
-                for o in self.outstanding[side].iter_mut() {
+                self.outstanding[side].for_each_mut(|o| {
                     if seq_delta(o.end, seq) > 0 && seq_delta(o.end, end) <= 0 {
                         o.retransmitted = true;
                     }
-                }
+                });
             }
         }
 
         if ack_flag {
             let q = &mut self.outstanding[peer];
-            while let Some(front) = q.front() {
+            while let Some(&front) = q.front() {
                 let d = seq_delta(ack, front.end);
                 if d < 0 {
                     break;
                 }
                 if d == 0 && !front.retransmitted {
-                    let sample = ts - front.ts;
-                    self.samples[peer].add(sample);
+                    self.samples[peer].add(ts - front.ts);
                 }
                 q.pop_front();
             }

@@ -1,0 +1,37 @@
+-- question: Which protocols carry the traffic: packets, bytes and flows per network, transport and application (service) protocol, top N of each?
+-- source: Aalto 2.3, COMN
+-- param: n int 10 1..1000 protocols listed per level
+-- chart: bar x=protocol y=bytes series=level ylabel=bytes
+WITH network AS (
+    SELECT 'network' AS level,
+           CASE ip_version WHEN 4 THEN 'ipv4' WHEN 6 THEN 'ipv6'
+                ELSE CASE eth_type WHEN 2054 THEN 'arp' WHEN 35020 THEN 'lldp' WHEN 34958 THEN 'eapol'
+                                   WHEN 35085 THEN 'fcoe' WHEN 34887 THEN 'mpls' WHEN 36864 THEN 'loopback'
+                                   ELSE coalesce('ethertype-' || CAST(eth_type AS VARCHAR), 'other') END END AS protocol,
+           count(*) AS packets, sum(wire_len) AS bytes, count(DISTINCT flow_id) AS flows
+    FROM packets GROUP BY 2
+), transport AS (
+    SELECT 'transport' AS level,
+           CASE ip_proto WHEN 6 THEN 'tcp' WHEN 17 THEN 'udp' WHEN 1 THEN 'icmp' WHEN 58 THEN 'icmpv6'
+                WHEN 132 THEN 'sctp' WHEN 47 THEN 'gre' WHEN 50 THEN 'esp' WHEN 2 THEN 'igmp'
+                ELSE 'ip-' || CAST(ip_proto AS VARCHAR) END AS protocol,
+           count(*) AS packets, sum(wire_len) AS bytes, count(DISTINCT flow_id) AS flows
+    FROM packets WHERE ip_proto IS NOT NULL GROUP BY 2
+), application AS (
+    SELECT 'application' AS level,
+           proto || '/' || coalesce(service, 'unknown') AS protocol,
+           CAST(sum(orig_pkts + resp_pkts) AS BIGINT) AS packets,
+           CAST(sum(orig_wire_bytes + resp_wire_bytes) AS BIGINT) AS bytes,
+           count(*) AS flows
+    FROM flows GROUP BY 2
+), levels AS (
+    SELECT level, protocol, CAST(packets AS BIGINT) AS packets, CAST(bytes AS BIGINT) AS bytes, flows FROM network
+    UNION ALL SELECT level, protocol, CAST(packets AS BIGINT), CAST(bytes AS BIGINT), flows FROM transport
+    UNION ALL SELECT level, protocol, packets, bytes, flows FROM application
+), ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY level ORDER BY bytes DESC, protocol) AS rank FROM levels
+)
+SELECT level, rank, protocol, packets, bytes, flows
+FROM ranked
+WHERE rank <= $n
+ORDER BY CASE level WHEN 'network' THEN 1 WHEN 'transport' THEN 2 ELSE 3 END, rank

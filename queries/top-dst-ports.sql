@@ -1,0 +1,13 @@
+-- question: Which destination ports receive the most flows (top N), with their packets, bytes and usual service?
+-- source: Aalto 2.3
+-- param: n int 5 1..65536 ports listed
+-- chart: bar x=port y=flows series=proto ylabel=flows
+SELECT proto, resp_port AS port, port_service(resp_port, proto) AS service,
+       count(*) AS flows,
+       CAST(sum(orig_pkts + resp_pkts) AS BIGINT) AS packets,
+       CAST(sum(orig_wire_bytes + resp_wire_bytes) AS BIGINT) AS bytes
+FROM flows
+WHERE resp_port IS NOT NULL AND proto IN ('tcp', 'udp')
+GROUP BY 1, 2
+ORDER BY flows DESC, packets DESC, port
+LIMIT $n

@@ -1,0 +1,32 @@
+//! `pcapq sql`: any SQL over the tables.
+
+use anyhow::Result;
+use datafusion::error::DataFusionError;
+
+use crate::cli::SqlArgs;
+use crate::error::user_error;
+use crate::query::output;
+
+/// A DataFusion error caused by the statement itself (syntax, unknown table or column,
+/// type mismatch) becomes a user error (exit code 2) with DataFusion's message.
+pub fn user_facing(err: DataFusionError) -> anyhow::Error {
+    match err.find_root() {
+        DataFusionError::SQL(..) | DataFusionError::Plan(_) | DataFusionError::SchemaError(..) => {
+            let message = err.find_root().to_string().replace('\n', " ");
+            user_error(format!("SQL: {message}"))
+        }
+        _ => err.into(),
+    }
+}
+
+/// Runs `pcapq sql`.
+pub fn run(args: &SqlArgs) -> Result<()> {
+    let rt = super::data::runtime()?;
+    rt.block_on(async {
+        let ctx = super::data::open(&args.data).await?;
+        let df = ctx.sql(&args.sql).await.map_err(user_facing)?;
+        let schema = df.schema().inner().clone();
+        let batches = df.collect().await.map_err(user_facing)?;
+        output::write(&batches, &schema, args.format, args.output.as_deref())
+    })
+}

@@ -1,0 +1,175 @@
+//! The catalog of canned queries: one SQL file per coursework question in `queries/`,
+//! embedded in the binary. Each file opens with a header of `-- key: value` lines:
+//! `question`, `source`, any number of `param`, and `chart` (how `pcapq plot` draws it).
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::prelude::SessionContext;
+
+use super::params::{self, ParamDef};
+use crate::error::user_error;
+
+macro_rules! catalog {
+    ($($id:literal),* $(,)?) => {
+        /// Every query of the catalog: (id, SQL text with its header).
+        pub const QUERY_FILES: &[(&str, &str)] = &[
+            $(($id, include_str!(concat!("../../queries/", $id, ".sql")))),*
+        ];
+    };
+}
+
+catalog!(
+    "summary",
+    "packet-size-stats",
+    "packet-size-cdf",
+    "interarrival-cdf",
+    "traffic-over-time",
+    "rate-over-time",
+    "protocols",
+    "host-count",
+    "top-hosts-by-bytes",
+    "top-hosts-by-packets",
+    "top-prefixes",
+    "top-ports",
+    "top-src-ports",
+    "top-dst-ports",
+    "flow-stats",
+    "flow-size-cdf",
+    "top-pairs-by-flows",
+    "top-pairs-by-bytes",
+    "pair-flow-ranks",
+    "pair-slots",
+    "fastest-connections",
+    "failed-connections",
+    "tcp-connections",
+    "tcp-general",
+    "tcp-complete-stats",
+    "rtt",
+    "retransmissions",
+);
+
+/// One canned query.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// Its id (file stem), e.g. `top-hosts-by-bytes`.
+    pub id: &'static str,
+    /// The question it answers.
+    pub question: String,
+    /// Where the question comes from.
+    pub source: String,
+    /// Its parameters.
+    pub params: Vec<ParamDef>,
+    /// How `pcapq plot` draws its answer (`kind key=value …`), if it is plot-worthy.
+    pub chart: Option<String>,
+    /// The SQL, header included.
+    pub sql: &'static str,
+}
+
+impl Query {
+    fn parse(id: &'static str, sql: &'static str) -> Query {
+        let mut q = Query {
+            id,
+            question: String::new(),
+            source: String::new(),
+            params: Vec::new(),
+            chart: None,
+            sql,
+        };
+        for line in sql.lines().take_while(|l| l.starts_with("--")) {
+            let Some((key, value)) = line.trim_start_matches('-').trim().split_once(':') else {
+                continue;
+            };
+            let value = value.trim();
+            match key.trim() {
+                "question" => q.question = value.to_string(),
+                "source" => q.source = value.to_string(),
+                "param" => q.params.extend(ParamDef::parse(value)),
+                "chart" => q.chart = Some(value.to_string()),
+                _ => {}
+            }
+        }
+        q
+    }
+
+    /// Runs the query with `given` parameter values over `ctx`. Returns the schema, the
+    /// rows, and the parameter values used.
+    pub async fn run(
+        &self,
+        ctx: &SessionContext,
+        given: &[(String, String)],
+    ) -> anyhow::Result<(SchemaRef, Vec<RecordBatch>, Vec<(String, String)>)> {
+        let (values, used) = params::bind(&self.params, given)?;
+        let df = ctx.sql(self.sql).await?.with_param_values(values)?;
+        let schema = df.schema().inner().clone();
+        let batches = df.collect().await?;
+        Ok((schema, batches, used))
+    }
+}
+
+/// Every query, in catalog order.
+pub fn all() -> Vec<Query> {
+    QUERY_FILES
+        .iter()
+        .map(|(id, sql)| Query::parse(id, sql))
+        .collect()
+}
+
+/// The query with this id.
+pub fn find(id: &str) -> anyhow::Result<Query> {
+    all().into_iter().find(|q| q.id == id).ok_or_else(|| {
+        let close: Vec<&str> = QUERY_FILES
+            .iter()
+            .map(|(i, _)| *i)
+            .filter(|i| i.contains(id) || id.contains(*i))
+            .collect();
+        let hint = if close.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean {}?)", close.join(", "))
+        };
+        user_error(format!(
+            "no query {id:?} in the catalog{hint}; `pcapq query --list` shows them all"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_has_a_question_and_a_source() {
+        for q in all() {
+            assert!(!q.question.is_empty(), "{}: no question", q.id);
+            assert!(!q.source.is_empty(), "{}: no source", q.id);
+            for p in &q.params {
+                assert!(
+                    p.value(&p.default).is_ok(),
+                    "{}: default of {} is invalid",
+                    q.id,
+                    p.name
+                );
+                assert!(
+                    q.sql.contains(&format!("${}", p.name)),
+                    "{}: parameter {} unused",
+                    q.id,
+                    p.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_sql_file_is_in_the_catalog() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if let Some(id) = name.strip_suffix(".sql") {
+                assert!(
+                    QUERY_FILES.iter().any(|(i, _)| *i == id),
+                    "{name} is not listed in catalog!()"
+                );
+            }
+        }
+    }
+}

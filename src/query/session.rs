@@ -1,0 +1,84 @@
+//! A DataFusion session over a pcapq dataset: the three tables registered (from Parquet
+//! files or from memory), the `connections` view, and pcapq's SQL functions.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use datafusion::datasource::MemTable;
+use datafusion::execution::config::SessionConfig;
+use datafusion::prelude::{ParquetReadOptions, SessionContext};
+
+use super::udf;
+use crate::dataset::MemorySink;
+use crate::dataset::schema::TABLES;
+use crate::error::user_error;
+
+/// Views every session defines on top of the tables.
+pub const VIEWS: [(&str, &str); 1] = [("connections", "SELECT * FROM flows WHERE proto = 'tcp'")];
+
+fn context() -> SessionContext {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let config = SessionConfig::new()
+        .with_target_partitions(threads)
+        .with_information_schema(true)
+        .with_default_catalog_and_schema("pcapq", "public");
+    let ctx = SessionContext::new_with_config(config);
+    udf::register(&ctx);
+    ctx
+}
+
+async fn add_views(ctx: &SessionContext) -> Result<()> {
+    for (name, sql) in VIEWS {
+        ctx.sql(&format!("CREATE VIEW {name} AS {sql}")).await?;
+    }
+    Ok(())
+}
+
+/// The dataset directory to use: the one given, else `./ds` when it holds a dataset.
+pub fn resolve_dir(dir: Option<&Path>) -> Result<PathBuf> {
+    match dir {
+        Some(d) => Ok(d.to_path_buf()),
+        None if Path::new("ds/packets.parquet").exists() => Ok(PathBuf::from("ds")),
+        None => Err(user_error(
+            "no dataset: give one with -d DIR (made by `pcapq convert`), or captures with -i FILE",
+        )),
+    }
+}
+
+/// A session over the Parquet files of a dataset directory.
+pub async fn open_dir(dir: &Path) -> Result<SessionContext> {
+    let ctx = context();
+    for table in TABLES {
+        let path = dir.join(table.file_name());
+        if !path.is_file() {
+            return Err(user_error(format!(
+                "{} is not a pcapq dataset: {} is missing (make one with `pcapq convert`)",
+                dir.display(),
+                table.file_name()
+            )));
+        }
+        let path_str = path
+            .to_str()
+            .with_context(|| format!("{} is not valid UTF-8", path.display()))?;
+        ctx.register_parquet(table.name, path_str, ParquetReadOptions::default())
+            .await
+            .with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    add_views(&ctx).await?;
+    Ok(ctx)
+}
+
+/// A session over tables converted in memory.
+pub async fn from_memory(mut sink: MemorySink) -> Result<SessionContext> {
+    let ctx = context();
+    for table in TABLES {
+        let batches = sink.tables.remove(table.name).unwrap_or_default();
+        let mem = MemTable::try_new(table.schema(), vec![batches])?;
+        ctx.register_table(table.name, Arc::new(mem))?;
+    }
+    add_views(&ctx).await?;
+    Ok(ctx)
+}
