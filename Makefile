@@ -11,12 +11,22 @@ all: build
 build:
 	$(CARGO) build --release
 
-## demo: build, convert the bundled example capture, show what it holds
+## demo: build, convert the bundled example capture, answer a few questions about it
 demo: build
 	$(PCAPQ) info examples/example.pcap
 	$(PCAPQ) convert examples/example.pcap -o $(DEMO_DS) --force
 	@echo
-	@echo "Dataset written to $(DEMO_DS) (packets.parquet, flows.parquet, captures.parquet)."
+	@echo "== pcapq query -d $(DEMO_DS) summary"
+	@$(PCAPQ) query -d $(DEMO_DS) summary
+	@echo "== pcapq query -d $(DEMO_DS) top-hosts-by-bytes --param n=5"
+	@$(PCAPQ) query -d $(DEMO_DS) top-hosts-by-bytes --param n=5
+	@echo "== pcapq query -d $(DEMO_DS) tcp-general"
+	@$(PCAPQ) query -d $(DEMO_DS) tcp-general
+	@echo "== pcapq query -d $(DEMO_DS) failed-connections"
+	@$(PCAPQ) query -d $(DEMO_DS) failed-connections
+	@echo
+	@echo "Dataset: $(DEMO_DS) (packets.parquet, flows.parquet, captures.parquet)."
+	@echo "More: $(PCAPQ) query --list; $(PCAPQ) tcp-summary examples/example.pcap"
 
 ## test: every test (Rust unit + integration, shared captures when ../shared exists, Python DuckDB/pandas checks)
 test: build

@@ -1,7 +1,9 @@
 //! Integration tests: pcapq against independent tools on the shared captures, and against
 //! fixtures the tests build.
 
+mod answers;
 mod capinfos;
+mod catalog;
 mod damage;
 mod fixture;
 mod flows_vs_tools;

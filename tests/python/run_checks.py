@@ -4,7 +4,9 @@
 Converts the bundled example capture (and, when ../shared/pcaps exists, every shared
 capture) with the pcapq binary, then reads the Parquet files with DuckDB and with pandas
 and checks row counts (against capinfos's packet count where the shared captures carry
-one) and column types. Run by `make test`; PCAPQ names the binary.
+one) and column types. Then runs parity.py (catalog answers recomputed in DuckDB and
+pandas) and coursework.py (the examples/coursework Makefile). Run by `make test`; PCAPQ
+names the binary.
 """
 
 import os
@@ -110,6 +112,15 @@ def check_dataset(capture: Path, ds: Path):
             check(ok, f"{capture.name}: pandas {table}.{col} is {got}, want {ty}")
 
 
+def run_script(name):
+    """Run another check of this directory (same interpreter, same PCAPQ); True when it passes."""
+    print(f"--- {name}", flush=True)
+    env = dict(os.environ, PCAPQ=PCAPQ)
+    r = subprocess.run([sys.executable, str(Path(__file__).with_name(name))], env=env)
+    check(r.returncode == 0, f"{name} exit {r.returncode}")
+    return r.returncode == 0
+
+
 def main():
     if not Path(PCAPQ).exists():
         print(f"pcapq binary not found at {PCAPQ}: build it first (make build)")
@@ -125,6 +136,9 @@ def main():
             if convert(capture, ds):
                 check_dataset(capture, ds)
     print(f"DuckDB/pandas checks: {len(captures)} captures, {len(failures)} failures")
+    for script in ("parity.py", "coursework.py"):
+        run_script(script)
+    print(f"Python checks: {len(failures)} failures")
     return 1 if failures else 0
 
 

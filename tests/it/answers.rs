@@ -1,0 +1,54 @@
+//! Every catalog query's answer on the bundled example capture, kept as a CSV file beside
+//! the query (`tests/answers/<id>.csv`), in the spirit of DataFusion's sqllogictest: a
+//! reviewer reads the SQL and its answer side by side, and any change to either shows up
+//! here. Regenerate after a deliberate change with `UPDATE_ANSWERS=1 cargo test --release answers`.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn catalog_answers_on_the_example_capture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let capture = root.join("examples/example.pcap");
+    let dir = tempfile::tempdir().unwrap();
+    let ds = dir.path().join("ds");
+    let pcapq = env!("CARGO_BIN_EXE_pcapq");
+    let st = Command::new(pcapq)
+        .args(["convert", "--quiet", "-o"])
+        .arg(&ds)
+        .arg(&capture)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let update = std::env::var_os("UPDATE_ANSWERS").is_some();
+    let mut mismatches = Vec::new();
+    for q in pcapq::query::catalog::all() {
+        let out = Command::new(pcapq)
+            .args(["query", "--format", "csv", "-d"])
+            .arg(&ds)
+            .arg(q.id)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            q.id,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = root.join("tests/answers").join(format!("{}.csv", q.id));
+        if update {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &out.stdout).unwrap();
+            continue;
+        }
+        let expected = std::fs::read(&path)
+            .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_ANSWERS=1", path.display()));
+        if expected != out.stdout {
+            mismatches.push(q.id);
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "answers changed for {mismatches:?} (UPDATE_ANSWERS=1 to accept)"
+    );
+}

@@ -1,0 +1,402 @@
+//! Catalog queries against independent answers: capinfos (summary), numbers computed here
+//! from tshark's field export (packet sizes), tshark's conversation tables (host pairs),
+//! tcptrace (TCP connection counts), and hand-checked fixtures; plus the UVic report
+//! against a golden file written by hand from the assignment's rules.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::util::display::array_value_to_string;
+use datafusion::prelude::SessionContext;
+use pcapq::dataset::MemorySink;
+use pcapq::query::{catalog, session};
+use pcapq::source::InputSpec;
+use pcapq::track::TrackOptions;
+
+use crate::support::{read_tsv, shared_with, sibling};
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn context_for(paths: &[&Path]) -> SessionContext {
+    let specs = paths
+        .iter()
+        .map(|p| InputSpec::File(p.to_path_buf()))
+        .collect();
+    let sink: MemorySink =
+        pcapq::commands::data::convert_in_memory(specs, Some(TrackOptions::default())).unwrap();
+    session::from_memory(sink).await.unwrap()
+}
+
+/// A query's rows as maps of display strings ("" for null).
+async fn answer(
+    ctx: &SessionContext,
+    id: &str,
+    params: &[(&str, &str)],
+) -> Vec<HashMap<String, String>> {
+    let given: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let (schema, batches, _) = catalog::find(id).unwrap().run(ctx, &given).await.unwrap();
+    rows(
+        &schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect::<Vec<_>>(),
+        &batches,
+    )
+}
+
+fn rows(names: &[String], batches: &[RecordBatch]) -> Vec<HashMap<String, String>> {
+    let mut out = Vec::new();
+    for b in batches {
+        for i in 0..b.num_rows() {
+            out.push(
+                names
+                    .iter()
+                    .map(|n| {
+                        let a = b.column_by_name(n).unwrap();
+                        let v = if a.is_null(i) {
+                            String::new()
+                        } else {
+                            array_value_to_string(a, i).unwrap()
+                        };
+                        (n.clone(), v)
+                    })
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+fn f(v: &str) -> f64 {
+    v.parse().unwrap_or_else(|_| panic!("not a number: {v:?}"))
+}
+
+#[test]
+fn summary_matches_capinfos() {
+    let rt = rt();
+    for cap in shared_with(".capinfos.tsv") {
+        let name = cap.file_name().unwrap().to_string_lossy().to_string();
+        let c = &read_tsv(&sibling(&cap, ".capinfos.tsv"))[0];
+        let s = rt
+            .block_on(async { answer(&context_for(&[&cap]).await, "summary", &[]).await })
+            .remove(0);
+        assert_eq!(s["packets"], c["Number of packets"], "{name}: packets");
+        assert_eq!(s["bytes"], c["Data size (bytes)"], "{name}: bytes");
+        if c["Capture duration (seconds)"] != "n/a" {
+            let d = f(&s["duration_s"]);
+            assert!(
+                (d - f(&c["Capture duration (seconds)"])).abs() < 1e-6,
+                "{name}: duration {d}"
+            );
+            for (ours, theirs) in [
+                ("bytes_per_s", "Data byte rate (bytes/sec)"),
+                ("bits_per_s", "Data bit rate (bits/sec)"),
+                ("packets_per_s", "Average packet rate (packets/sec)"),
+                ("mean_packet_bytes", "Average packet size (bytes)"),
+            ] {
+                // capinfos takes the duration as the difference of two doubles of seconds
+                // since 1970, whose spacing is ~1.2e-7 s today: its rates carry a relative
+                // error of up to 2.4e-7 s / duration. pcapq subtracts nanoseconds exactly.
+                let (a, b) = (f(&s[ours]), f(&c[theirs]));
+                let rel = if ours == "mean_packet_bytes" || d == 0.0 {
+                    0.0
+                } else {
+                    2.4e-7 / d
+                };
+                assert!(
+                    (a - b).abs() <= 0.011 + b * rel,
+                    "{name}: {ours} {a} vs capinfos {b}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn packet_size_stats_match_tshark_frame_lengths() {
+    let rt = rt();
+    for cap in shared_with(".tshark-packets.tsv") {
+        let mut sizes: Vec<f64> = read_tsv(&sibling(&cap, ".tshark-packets.tsv"))
+            .iter()
+            .map(|r| f(&r["frame.len"]))
+            .collect();
+        if sizes.is_empty() {
+            continue;
+        }
+        sizes.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        // Linear interpolation between closest ranks (numpy's default, SQL's percentile_cont).
+        let q = |p: f64| {
+            let pos = p * (sizes.len() - 1) as f64;
+            let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+            sizes[lo] + (sizes[hi] - sizes[lo]) * (pos - lo as f64)
+        };
+        let mean = sizes.iter().sum::<f64>() / sizes.len() as f64;
+        let s = rt
+            .block_on(async { answer(&context_for(&[&cap]).await, "packet-size-stats", &[]).await })
+            .remove(0);
+        let name = cap.display();
+        assert_eq!(f(&s["min_bytes"]), sizes[0], "{name}");
+        assert_eq!(f(&s["max_bytes"]), *sizes.last().unwrap(), "{name}");
+        assert!((f(&s["mean_bytes"]) - mean).abs() < 1e-9, "{name}");
+        assert!(
+            (f(&s["median_bytes"]) - q(0.5)).abs() < 1e-9,
+            "{name}: median"
+        );
+        assert!(
+            (f(&s["p90_bytes"]) - q(0.9)).abs() < 1e-9,
+            "{name}: p90 {} vs {}",
+            s["p90_bytes"],
+            q(0.9)
+        );
+        assert!((f(&s["q1_bytes"]) - q(0.25)).abs() < 1e-9, "{name}: q1");
+    }
+}
+
+#[test]
+fn host_pairs_count_tshark_conversations() {
+    let rt = rt();
+    let mut compared = 0;
+    for cap in shared_with(".tshark-conv.txt") {
+        let text = std::fs::read_to_string(sibling(&cap, ".tshark-conv.txt")).unwrap();
+        // Conversations per unordered address pair, from the TCP and UDP tables.
+        let mut conv: HashMap<(String, String), u64> = HashMap::new();
+        let mut section = "";
+        for line in text.lines() {
+            if line.ends_with("Conversations") {
+                section = if line.starts_with("TCP") || line.starts_with("UDP") {
+                    "l4"
+                } else {
+                    ""
+                };
+            } else if section == "l4" && line.contains("<->") {
+                let t: Vec<&str> = line.split_whitespace().collect();
+                let a = t[0].rsplit_once(':').unwrap().0.to_string();
+                let b = t[2].rsplit_once(':').unwrap().0.to_string();
+                let key = if a <= b { (a, b) } else { (b, a) };
+                *conv.entry(key).or_default() += 1;
+            }
+        }
+        let (pairs, protos) = rt.block_on(async {
+            let ctx = context_for(&[&cap]).await;
+            let p = answer(&ctx, "top-pairs-by-flows", &[("n", "1000")]).await;
+            let df = ctx
+                .sql("SELECT DISTINCT proto FROM flows")
+                .await
+                .unwrap()
+                .collect()
+                .await
+                .unwrap();
+            let protos = rows(&["proto".to_string()], &df)
+                .into_iter()
+                .map(|r| r["proto"].clone())
+                .collect::<Vec<_>>();
+            (p, protos)
+        });
+        // Only captures whose flows are all TCP/UDP and unfragmented: tshark's tables hold
+        // no ICMP, and count a fragmented datagram once.
+        if protos.iter().any(|p| p != "tcp" && p != "udp")
+            || text.contains("<->") && cap.to_string_lossy().contains("fragment")
+        {
+            continue;
+        }
+        for r in &pairs {
+            let (a, b) = (r["host_a"].clone(), r["host_b"].clone());
+            let key = if a <= b {
+                (a.clone(), b.clone())
+            } else {
+                (b.clone(), a.clone())
+            };
+            if let Some(n) = conv.get(&key) {
+                assert_eq!(f(&r["flows"]) as u64, *n, "{}: {a} - {b}", cap.display());
+                compared += 1;
+            }
+        }
+    }
+    if !shared_with(".tshark-conv.txt").is_empty() {
+        assert!(compared >= 5, "only {compared} pairs compared");
+    }
+}
+
+#[test]
+fn tcp_general_agrees_with_tcptrace() {
+    let rt = rt();
+    for cap in shared_with(".tcptrace.txt") {
+        let text = std::fs::read_to_string(sibling(&cap, ".tcptrace.txt")).unwrap();
+        let traced: u64 = text
+            .lines()
+            .find(|l| l.contains("TCP connection") && l.contains("traced"))
+            .and_then(|l| l.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0);
+        let resets = text.matches("complete conn: RESET").count() as f64;
+        let g = rt
+            .block_on(async { answer(&context_for(&[&cap]).await, "tcp-general", &[]).await })
+            .remove(0);
+        let name = cap.display();
+        // A TCP header with a bogus length belongs to no connection (see flows_vs_tools);
+        // tcptrace does not decode MPLS, so it misses the labelled connection.
+        if name.to_string().contains("heapoverflow-tcp_print") || name.to_string().contains("mpls")
+        {
+            continue;
+        }
+        assert_eq!(f(&g["connections"]) as u64, traced, "{name}: connections");
+        assert_eq!(f(&g["reset"]), resets, "{name}: reset connections");
+        assert_eq!(
+            f(&g["open_at_end"]),
+            f(&g["connections"]) - f(&g["complete"]),
+            "{name}"
+        );
+    }
+}
+
+/// The hand-built capture of `tcp_summary_matches_the_golden_file`: one complete
+/// connection with data both ways, one refused by RST, one left open.
+fn uvic_fixture() -> Vec<u8> {
+    use crate::fixture::{PcapOpts, Rec, Tcp, pcap, tcp};
+    const T0: i64 = 1_700_000_000_000_000_000;
+    let ms = 1_000_000i64;
+    let c = |t: i64, s: Tcp| (t, tcp("10.0.0.1", 40000, "10.0.0.2", 80, s));
+    let sv = |t: i64, s: Tcp| (t, tcp("10.0.0.2", 80, "10.0.0.1", 40000, s));
+    let frames = vec![
+        c(0, Tcp::new("S", 1000, 0)),
+        sv(10, Tcp::new("SA", 5000, 1001)),
+        c(12, Tcp::new("A", 1001, 5001)),
+        c(13, Tcp::new("PA", 1001, 5001).data(100)),
+        sv(23, Tcp::new("A", 5001, 1101)),
+        sv(24, Tcp::new("PA", 5001, 1101).data(300)),
+        c(34, Tcp::new("A", 1101, 5301)),
+        c(40, Tcp::new("FA", 1101, 5301)),
+        sv(50, Tcp::new("FA", 5301, 1102)),
+        c(60, Tcp::new("A", 1102, 5302)),
+        (
+            100,
+            tcp("10.0.0.1", 40001, "10.0.0.2", 81, Tcp::new("S", 7, 0)),
+        ),
+        (
+            101,
+            tcp("10.0.0.2", 81, "10.0.0.1", 40001, Tcp::new("RA", 0, 8)),
+        ),
+        (
+            200,
+            tcp("10.0.0.3", 5555, "10.0.0.2", 80, Tcp::new("S", 70, 0)),
+        ),
+        (
+            210,
+            tcp("10.0.0.2", 80, "10.0.0.3", 5555, Tcp::new("SA", 90, 71)),
+        ),
+        (
+            215,
+            tcp("10.0.0.3", 5555, "10.0.0.2", 80, Tcp::new("A", 71, 91)),
+        ),
+    ];
+    let recs: Vec<Rec> = frames
+        .into_iter()
+        .map(|(t, data)| Rec {
+            ts_ns: T0 + t * ms,
+            wire_len: data.len() as u32,
+            data,
+            interface: 0,
+        })
+        .collect();
+    pcap(&recs, PcapOpts::default())
+}
+
+#[test]
+fn tcp_summary_matches_the_golden_file() {
+    let (_d, path) = crate::fixture::write_temp("uvic.pcap", &uvic_fixture());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pcapq"))
+        .arg("tcp-summary")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let golden = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/tcp-summary-uvic.txt"),
+    )
+    .unwrap();
+    let got = String::from_utf8(out.stdout).unwrap();
+    if got != golden {
+        let diff: Vec<String> = golden
+            .lines()
+            .zip(got.lines())
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| format!("line {}: want {a:?}, got {b:?}", i + 1))
+            .collect();
+        panic!(
+            "tcp-summary differs from the golden file:\n{}\n(lengths {} vs {} lines)",
+            diff.join("\n"),
+            golden.lines().count(),
+            got.lines().count()
+        );
+    }
+}
+
+#[test]
+fn tcp_complete_stats_on_a_hand_checked_fixture() {
+    let (_d, path) = crate::fixture::write_temp("uvic.pcap", &uvic_fixture());
+    let rt = rt();
+    let stats = rt
+        .block_on(async { answer(&context_for(&[&path]).await, "tcp-complete-stats", &[]).await });
+    let by: HashMap<String, &HashMap<String, String>> =
+        stats.iter().map(|r| (r["metric"].clone(), r)).collect();
+    // One complete connection: 60 ms from SYN to the last ACK, two 10 ms RTT samples,
+    // 10 packets, every window field 1000.
+    assert_eq!(
+        (f(&by["duration_s"]["min"]), f(&by["duration_s"]["max"])),
+        (0.06, 0.06)
+    );
+    assert_eq!(
+        (
+            f(&by["rtt_s"]["min"]),
+            f(&by["rtt_s"]["mean"]),
+            f(&by["rtt_s"]["max"])
+        ),
+        (0.01, 0.01, 0.01)
+    );
+    assert_eq!(f(&by["packets"]["mean"]), 10.0);
+    assert_eq!(f(&by["window_bytes"]["mean"]), 1000.0);
+}
+
+#[test]
+fn traffic_over_time_shows_gaps_as_zero() {
+    use crate::fixture::{PcapOpts, at, pcap, udp};
+    let t0 = 1_700_000_000_000_000_000i64 / 3_600_000_000_000 * 3_600_000_000_000;
+    let hour = 3_600_000_000_000i64;
+    let mk = |h: i64| {
+        pcap(
+            &at(
+                t0 + h * hour,
+                1_000_000,
+                vec![udp("10.0.0.1", 1, "10.0.0.2", 2, 10); 3],
+            ),
+            PcapOpts::default(),
+        )
+    };
+    let (_a, h0) = crate::fixture::write_temp("h0.pcap", &mk(0));
+    let (_b, h3) = crate::fixture::write_temp("h3.pcap", &mk(3));
+    let rt = rt();
+    let r = rt.block_on(async {
+        answer(
+            &context_for(&[&h0, &h3]).await,
+            "traffic-over-time",
+            &[("bucket", "hour")],
+        )
+        .await
+    });
+    let packets: Vec<String> = r.iter().map(|r| r["packets"].clone()).collect();
+    assert_eq!(packets, vec!["3", "0", "0", "3"]);
+}
