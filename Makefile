@@ -4,7 +4,7 @@ TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 PCAPQ := $(TARGET_DIR)/release/pcapq
 DEMO_DS := $(TARGET_DIR)/demo/ds
 
-.PHONY: all build demo test lint fmt bench bench-big docs clean
+.PHONY: all build demo test lint fmt bench bench-queries bench-big docs clean
 
 all: build
 
@@ -42,6 +42,9 @@ fmt:
 
 bench: build
 	PCAPQ=$(PCAPQ) bash bench/run.sh
+
+bench-queries: build
+	PCAPQ=$(PCAPQ) bash bench/queries.sh
 
 bench-big: build
 	PCAPQ=$(PCAPQ) bash bench/run.sh big

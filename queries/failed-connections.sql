@@ -36,4 +36,4 @@ WITH tcp AS (
 SELECT subclass, host, port, proto, count(*) AS attempts, min(first_ts) AS first_seen
 FROM failures
 GROUP BY 1, 2, 3, 4
-ORDER BY subclass, attempts DESC, host, port
+ORDER BY subclass, attempts DESC, host, port, proto

@@ -9,5 +9,5 @@ SELECT proto, resp_port AS port, port_service(resp_port, proto) AS service,
 FROM flows
 WHERE resp_port IS NOT NULL AND proto IN ('tcp', 'udp')
 GROUP BY 1, 2
-ORDER BY flows DESC, packets DESC, port
+ORDER BY flows DESC, packets DESC, port, proto
 LIMIT $n

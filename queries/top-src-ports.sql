@@ -9,5 +9,5 @@ SELECT proto, orig_port AS port, port_service(orig_port, proto) AS service,
 FROM flows
 WHERE orig_port IS NOT NULL AND proto IN ('tcp', 'udp')
 GROUP BY 1, 2
-ORDER BY flows DESC, packets DESC, port
+ORDER BY flows DESC, packets DESC, port, proto
 LIMIT $n

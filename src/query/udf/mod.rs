@@ -7,7 +7,7 @@ mod ports;
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{Result, ScalarValue};
@@ -32,12 +32,21 @@ pub fn all() -> Vec<ScalarUDF> {
             Arc::new(|args: &[ColumnarValue]| {
                 map2(args, |ips, lens| {
                     let (ips, lens) = (ips.as_string::<i32>(), lens.as_primitive::<Int64Type>());
-                    let out: datafusion::arrow::array::StringArray = ips
-                        .iter()
-                        .zip(lens.iter())
-                        .map(|(ip, len)| ip.zip(len).and_then(|(ip, len)| ip::prefix(ip, len)))
-                        .collect();
-                    Arc::new(out)
+                    let mut out = datafusion::arrow::array::StringBuilder::with_capacity(
+                        ips.len(),
+                        ips.len() * 16,
+                    );
+                    let mut buf = String::with_capacity(48);
+                    for (ip, len) in ips.iter().zip(lens.iter()) {
+                        buf.clear();
+                        match ip.zip(len) {
+                            Some((ip, len)) if ip::write_prefix(ip, len, &mut buf) => {
+                                out.append_value(&buf)
+                            }
+                            _ => out.append_null(),
+                        }
+                    }
+                    Arc::new(out.finish())
                 })
             }),
         ),
