@@ -159,6 +159,6 @@ mod tests {
             .unwrap();
         assert!(b.value("minute").is_ok());
         assert!(b.value("minute'--").is_err());
-        assert!(bind(&[n.clone()], &[("m".into(), "1".into())]).is_err());
+        assert!(bind(std::slice::from_ref(&n), &[("m".into(), "1".into())]).is_err());
     }
 }
