@@ -24,8 +24,10 @@ demo: build
 	@$(PCAPQ) query -d $(DEMO_DS) tcp-general
 	@echo "== pcapq query -d $(DEMO_DS) failed-connections"
 	@$(PCAPQ) query -d $(DEMO_DS) failed-connections
+	@$(PCAPQ) report -d $(DEMO_DS) -o $(TARGET_DIR)/demo/report.html --title "pcapq demo: examples/example.pcap"
 	@echo
 	@echo "Dataset: $(DEMO_DS) (packets.parquet, flows.parquet, captures.parquet)."
+	@echo "Report:  $(TARGET_DIR)/demo/report.html (open it in a browser)"
 	@echo "More: $(PCAPQ) query --list; $(PCAPQ) tcp-summary examples/example.pcap"
 
 ## test: every test (Rust unit + integration, shared captures when ../shared exists, Python DuckDB/pandas checks)
@@ -48,6 +50,14 @@ bench-queries: build
 
 bench-big: build
 	PCAPQ=$(PCAPQ) bash bench/run.sh big
+
+## docs: regenerate docs/schema.md and the README's charts from the bundled capture
+docs: build
+	$(PCAPQ) schema --format md > docs/schema.md
+	$(PCAPQ) convert examples/example.pcap -o $(DEMO_DS) --force --quiet
+	$(PCAPQ) plot -d $(DEMO_DS) rate-over-time -o docs/img/rate-over-time.png
+	$(PCAPQ) plot -d $(DEMO_DS) packet-size-cdf -o docs/img/packet-size-cdf.png
+	$(PCAPQ) plot -d $(DEMO_DS) top-hosts-by-bytes -o docs/img/top-hosts-by-bytes.png
 
 clean:
 	$(CARGO) clean

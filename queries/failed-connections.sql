@@ -1,6 +1,7 @@
 -- question: Which hosts were contacted but the communication failed, by kind: SYN unanswered, rejected by RST, reset during the handshake, ICMP unreachable (by code), DNS error (by response code)?
 -- source: Aalto 3.8
--- chart: bar x=subclass y=attempts ylabel=failed attempts
+-- section: Flows
+-- chart: bar; x=subclass; y=attempts; ylabel=failed attempts
 WITH tcp AS (
     SELECT CASE conn_state
                WHEN 'S0' THEN 'tcp: no answer to SYN'

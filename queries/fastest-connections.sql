@@ -1,7 +1,8 @@
 -- question: Which TCP connections moved data fastest (payload bits per second over their duration, top N)?
 -- source: Aalto 3.6
+-- section: Flows
 -- param: n int 10 1..1000000 connections listed
--- chart: bar x=flow_id y=bits_per_s xlabel=connection (flow id) ylabel=throughput (bit/s)
+-- chart: bar; x=flow_id; y=bits_per_s; ylabel=throughput (bit/s)
 SELECT flow_id, orig_ip, orig_port, resp_ip, resp_port,
        orig_bytes + resp_bytes AS payload_bytes,
        duration AS duration_s,

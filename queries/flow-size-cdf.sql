@@ -1,6 +1,7 @@
 -- question: How are flow sizes distributed, in bytes and in packets (CDF)?
 -- source: Aalto 2.2
--- chart: cdf x=size y=cdf series=metric xlabel=flow size ylabel=fraction of flows log-x
+-- section: Flows
+-- chart: cdf; x=size; y=cdf; series=metric; xlabel=flow size (bytes, packets); ylabel=fraction of flows; log-x
 WITH sizes AS (
     SELECT 'bytes' AS metric, CAST(orig_wire_bytes + resp_wire_bytes AS BIGINT) AS size FROM flows
     UNION ALL

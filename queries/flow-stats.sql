@@ -1,6 +1,6 @@
 -- question: How many flows are there, and how large are they: minimum, median, mean and maximum flow size in bytes and in packets?
 -- source: Aalto 2.1
--- chart: none
+-- section: Flows
 WITH f AS (
     SELECT orig_wire_bytes + resp_wire_bytes AS bytes, orig_pkts + resp_pkts AS packets FROM flows
 )

@@ -1,6 +1,6 @@
 -- question: How many distinct IPv4 and IPv6 hosts communicate (appear as source or destination)?
 -- source: Aalto 3.1
--- chart: none
+-- section: Hosts, networks, ports
 WITH hosts AS (
     SELECT src_ip AS ip, ip_version FROM packets WHERE src_ip IS NOT NULL
     UNION

@@ -1,7 +1,8 @@
 -- question: How are the gaps between consecutive packets distributed (CDF of inter-arrival times, sampled at up to `points` quantiles)?
 -- source: UChicago 4
+-- section: Capture overview
 -- param: points int 1000 10..1000000 largest number of CDF points returned
--- chart: cdf x=interarrival_s y=cdf xlabel=inter-arrival time (s) ylabel=fraction of gaps
+-- chart: cdf; x=interarrival_s; y=cdf; xlabel=inter-arrival time (s); ylabel=fraction of gaps; log-x
 WITH t AS (
     SELECT CAST(ts AS BIGINT) AS t FROM packets
 ), gaps AS (

@@ -1,6 +1,7 @@
 -- question: How are packet sizes distributed: the fraction of packets of each size (PDF) and of each size or smaller (CDF)?
 -- source: UChicago 4, Blog
--- chart: cdf x=size_bytes y=cdf xlabel=frame size (bytes) ylabel=fraction of packets
+-- section: Capture overview
+-- chart: cdf; x=size_bytes; y=cdf; xlabel=frame size (bytes); ylabel=fraction of packets
 SELECT wire_len AS size_bytes,
        count(*) AS packets,
        CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS fraction,

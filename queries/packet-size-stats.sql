@@ -1,6 +1,7 @@
 -- question: How large are the packets: minimum, mean, median, 90th percentile and maximum frame size (with the quartiles a box plot needs)?
 -- source: UChicago 3.2
--- chart: box y=wire_len title=Packet sizes ylabel=bytes
+-- section: Capture overview
+-- chart: box; min=min_bytes; q1=q1_bytes; median=median_bytes; q3=q3_bytes; max=max_bytes; mean=mean_bytes; xlabel=frame size (bytes)
 -- Percentiles interpolate linearly between the closest ranks (numpy's and pandas' default,
 -- SQL's percentile_cont), computed from the count of each size: exact, and one pass.
 WITH sizes AS (

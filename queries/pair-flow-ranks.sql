@@ -1,7 +1,8 @@
 -- question: How many flows do the N most common host pairs have, by rank (for plots on linear and log axes)?
 -- source: Aalto 2.5
+-- section: Flows
 -- param: n int 100 1..1000000 pairs ranked
--- chart: bar x=rank y=flows xlabel=pair rank ylabel=flows
+-- chart: rank; x=rank; y=flows; xlabel=host pair rank; ylabel=flows
 WITH pairs AS (
     SELECT least(orig_ip, resp_ip) AS host_a, greatest(orig_ip, resp_ip) AS host_b, count(*) AS flows
     FROM flows

@@ -1,8 +1,9 @@
 -- question: Counting flows per host pair in a fixed array of hash slots (2^16 by default), which slots are fullest and how many pairs collide in them?
 -- source: Aalto 2.6
+-- section: Flows
 -- param: slots int 65536 1..16777216 number of hash slots
 -- param: n int 100 1..1000000 slots listed
--- chart: bar x=rank y=flows xlabel=slot rank ylabel=flows
+-- chart: rank; x=rank; y=flows; xlabel=slot rank; ylabel=flows
 WITH pairs AS (
     SELECT least(orig_ip, resp_ip) || ' ' || greatest(orig_ip, resp_ip) AS pair, count(*) AS flows
     FROM flows

@@ -1,7 +1,8 @@
 -- question: Which protocols carry the traffic: packets, bytes and flows per network, transport and application (service) protocol, top N of each?
 -- source: Aalto 2.3, COMN
+-- section: Capture overview
 -- param: n int 10 1..1000 protocols listed per level
--- chart: bar x=protocol y=bytes series=level ylabel=bytes
+-- chart: bar; x=protocol; y=bytes; series=level; ylabel=bytes
 WITH network AS (
     SELECT 'network' AS level,
            CASE ip_version WHEN 4 THEN 'ipv4' WHEN 6 THEN 'ipv6'

@@ -1,7 +1,8 @@
 -- question: What are the bit rate and the packet rate over time (per bucket, empty buckets as zero)?
 -- source: Aalto 3.7
+-- section: Capture overview
 -- param: bucket enum second second|minute|hour|day width of a time bucket
--- chart: line x=bucket_start y=bits_per_s,packets_per_s ylabel=rate
+-- chart: line; x=bucket_start; y=bits_per_s,packets_per_s; ylabel=rate
 WITH w AS (
     SELECT CASE $bucket WHEN 'second' THEN 1 WHEN 'minute' THEN 60 WHEN 'hour' THEN 3600 ELSE 86400 END AS width_s
 ), p AS (

@@ -1,6 +1,7 @@
 -- question: How many segments were retransmitted (lost or resent), per TCP connection and in total?
 -- source: UChicago 2.4
--- chart: bar x=flow_id y=retransmissions xlabel=connection (flow id) ylabel=retransmitted segments
+-- section: TCP connections
+-- chart: bar; x=flow_id; y=retransmissions; ylabel=retransmitted segments
 WITH per_connection AS (
     SELECT flow_id, orig_ip, orig_port, resp_ip, resp_port,
            orig_pkts + resp_pkts AS packets, retransmissions, orig_retransmissions, resp_retransmissions

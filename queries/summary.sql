@@ -1,6 +1,6 @@
 -- question: What does the capture hold: packets, bytes, first and last time, duration, mean packet size, byte, bit and packet rates (what capinfos prints)?
 -- source: UChicago 2.1-2.2, Aalto 3.7
--- chart: none
+-- section: Capture overview
 WITH c AS (
     SELECT count(*) AS captures,
            sum(frames) AS packets,

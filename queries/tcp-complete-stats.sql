@@ -1,6 +1,6 @@
 -- question: Over the complete TCP connections: minimum, mean and maximum duration, RTT (every ACK-matched sample), packets per connection, and receive window (raw header field of every packet, both directions).
 -- source: UVic P2 section D
--- chart: none
+-- section: TCP connections
 WITH c AS (
     SELECT * FROM connections WHERE complete
 ), stats AS (

@@ -1,6 +1,6 @@
 -- question: For each TCP connection: its endpoints and state (S#F#, /R when reset); for complete ones the start, end and duration (seconds since the first frame), packets and data bytes each way and in total.
 -- source: UVic P2 section B
--- chart: none
+-- section: TCP connections
 WITH t0 AS (
     SELECT min(first_ts) AS start FROM captures
 )

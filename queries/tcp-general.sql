@@ -1,6 +1,6 @@
 -- question: How many TCP connections are complete, how many were reset, and how many were still open when the capture ended (every connection not complete)?
 -- source: UVic P2 section C
--- chart: none
+-- section: TCP connections
 SELECT count(*) AS connections,
        count(*) FILTER (WHERE complete) AS complete,
        count(*) FILTER (WHERE reset) AS reset,

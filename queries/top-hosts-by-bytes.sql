@@ -1,7 +1,8 @@
 -- question: Which hosts send and receive the most bytes (top N)?
 -- source: Aalto 3.3, Blog (n = 20)
+-- section: Hosts, networks, ports
 -- param: n int 15 1..1000000 hosts listed
--- chart: bar x=host y=bytes ylabel=bytes sent + received
+-- chart: bar; x=host; y=bytes; ylabel=bytes sent + received
 WITH ends AS (
     SELECT src_ip AS host, wire_len AS sent, 0 AS received FROM packets WHERE src_ip IS NOT NULL
     UNION ALL

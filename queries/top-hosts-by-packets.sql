@@ -1,7 +1,8 @@
 -- question: Which hosts send and receive the most packets (top N), and which of them are not among the top N by bytes?
 -- source: Aalto 3.4
+-- section: Hosts, networks, ports
 -- param: n int 15 1..1000000 hosts listed
--- chart: bar x=host y=packets ylabel=packets sent + received
+-- chart: bar; x=host; y=packets; ylabel=packets sent + received
 WITH ends AS (
     SELECT src_ip AS host, wire_len FROM packets WHERE src_ip IS NOT NULL
     UNION ALL

@@ -1,7 +1,8 @@
 -- question: Which host pairs exchange the most bytes (top N), with their flows, and are they the pairs with the most flows?
 -- source: Aalto 2.4
+-- section: Flows
 -- param: n int 10 1..1000000 pairs listed
--- chart: bar x=pair y=bytes ylabel=bytes
+-- chart: bar; x=pair; y=bytes; ylabel=bytes
 WITH pairs AS (
     SELECT least(orig_ip, resp_ip) AS host_a, greatest(orig_ip, resp_ip) AS host_b,
            count(*) AS flows, CAST(sum(orig_wire_bytes + resp_wire_bytes) AS BIGINT) AS bytes

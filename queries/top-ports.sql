@@ -1,8 +1,9 @@
 -- question: Which server ports carry the most packets: the top TCP and top UDP ports (a flow's port is its responder's)?
 -- source: Aalto 3.5
+-- section: Hosts, networks, ports
 -- param: tcp int 10 0..65536 TCP ports listed
 -- param: udp int 5 0..65536 UDP ports listed
--- chart: bar x=port y=packets series=proto ylabel=packets
+-- chart: bar; x=port; y=packets; series=proto; ylabel=packets
 WITH per_port AS (
     SELECT proto, resp_port AS port,
            CAST(sum(orig_pkts + resp_pkts) AS BIGINT) AS packets,

@@ -1,8 +1,9 @@
 -- question: How much traffic comes from and goes to each network prefix of `len` bits (top N of each direction)?
 -- source: COMN
+-- section: Hosts, networks, ports
 -- param: len int 24 0..128 prefix length in bits (8, 16, 24 … for IPv4; up to 128 for IPv6)
 -- param: n int 10 1..1000000 prefixes listed per direction
--- chart: bar x=prefix y=bytes series=direction ylabel=bytes
+-- chart: bar; x=prefix; y=bytes; series=direction; ylabel=bytes
 WITH ends AS (
     SELECT 'source' AS direction, ip_prefix(src_ip, $len) AS prefix, wire_len FROM packets WHERE src_ip IS NOT NULL
     UNION ALL

@@ -1,7 +1,8 @@
 -- question: Which source ports open the most flows (top N), with their packets, bytes and usual service?
 -- source: Aalto 2.3
+-- section: Hosts, networks, ports
 -- param: n int 5 1..65536 ports listed
--- chart: bar x=port y=flows series=proto ylabel=flows
+-- chart: bar; x=port; y=flows; ylabel=flows
 SELECT proto, orig_port AS port, port_service(orig_port, proto) AS service,
        count(*) AS flows,
        CAST(sum(orig_pkts + resp_pkts) AS BIGINT) AS packets,

@@ -1,7 +1,8 @@
 -- question: How much traffic is there per time bucket (bytes and packets), with empty buckets shown as zero so gaps between capture files are visible?
 -- source: Blog, Aalto 2.2
+-- section: Capture overview
 -- param: bucket enum minute second|minute|hour|day width of a time bucket
--- chart: line x=bucket_start y=bytes,packets ylabel=per bucket
+-- chart: line; x=bucket_start; y=bytes,packets; ylabel=per bucket
 WITH w AS (
     SELECT CASE $bucket WHEN 'second' THEN 1 WHEN 'minute' THEN 60 WHEN 'hour' THEN 3600 ELSE 86400 END AS width_s
 ), p AS (

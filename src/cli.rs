@@ -68,6 +68,23 @@ Layout and rules follow the UVic CSc 361 P2 assignment; docs/tcp-summary.md list
 choices made where it is ambiguous (RTT, receive window, start/end times)."
     )]
     TcpSummary(TcpSummaryArgs),
+    /// Draw a catalog answer as a chart (SVG or PNG, chosen by the file name).
+    #[command(after_help = "Examples:
+  pcapq plot -d ds packet-size-cdf -o size.svg
+  pcapq plot -d ds pair-flow-ranks --log-y -o pairs.png
+  pcapq plot -i trace.pcap traffic-over-time --param bucket=second -o traffic.svg
+
+Plot-worthy questions: CDFs (packet-size-cdf, interarrival-cdf, flow-size-cdf), time
+series (traffic-over-time, rate-over-time), rankings (top-*, protocols, pair-*,
+failed-connections, fastest-connections, rtt, retransmissions), and the packet-size box
+plot (packet-size-stats).")]
+    Plot(PlotArgs),
+    /// Write every answer, with charts, into one self-contained HTML (or Markdown) report.
+    #[command(after_help = "Examples:
+  pcapq report -d ds -o report.html
+  pcapq report trace.pcap -o report.html
+  pcapq report -d ds --format md -o report.md      # charts as PNG files in report_files/")]
+    Report(ReportArgs),
     /// Print every table and column of the dataset, one sentence each.
     #[command(after_help = "Examples:
   pcapq schema
@@ -180,6 +197,58 @@ pub struct QueryArgs {
     /// Write the result to this file instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Arguments of `pcapq plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// Where the tables come from.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The question's id (see `pcapq query --list`).
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Output file: `.svg` or `.png`.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// A parameter value, NAME=VALUE (repeatable).
+    #[arg(short, long = "param", value_name = "NAME=VALUE", value_parser = crate::query::params::parse_assignment)]
+    pub params: Vec<(String, String)>,
+    /// Logarithmic x axis.
+    #[arg(long)]
+    pub log_x: bool,
+    /// Logarithmic y axis (values axis of rankings).
+    #[arg(long)]
+    pub log_y: bool,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// One self-contained HTML file, charts as inline SVG.
+    Html,
+    /// Markdown, charts as PNG files in a directory beside it.
+    Md,
+}
+
+/// Arguments of `pcapq report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Capture files to report on (converted in memory); or use -d for a dataset.
+    #[arg(value_name = "CAPTURE", conflicts_with = "dataset")]
+    pub inputs: Vec<String>,
+    /// Dataset directory made by `pcapq convert` (default: ./ds when it exists).
+    #[arg(short = 'd', long = "dataset", value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
+    /// Output file.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Title of the report.
+    #[arg(long, default_value = "Traffic report")]
+    pub title: String,
 }
 
 /// Arguments of `pcapq tcp-summary`.

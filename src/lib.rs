@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod dissect;
 pub mod error;
 pub mod query;
+pub mod report;
 pub mod services;
 pub mod source;
 pub mod track;

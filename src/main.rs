@@ -14,6 +14,8 @@ fn main() {
         Command::Sql(args) => commands::sql::run(args),
         Command::Query(args) => commands::query::run(args),
         Command::TcpSummary(args) => commands::tcp_summary::run(args),
+        Command::Plot(args) => commands::plot::run(args),
+        Command::Report(args) => commands::report::run(args),
     };
     if let Err(err) = result {
         eprintln!("pcapq: error: {err:#}");

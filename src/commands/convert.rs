@@ -45,7 +45,7 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
 pub fn summary_line(r: &PipelineResult, dest: &str) -> String {
     let secs = r.elapsed.as_secs_f64().max(1e-9);
     let mut line = format!(
-        "pcapq: {} frames ({}) from {} input{} in {:.2} s ({} frames/s, {}/s) → {dest}: {} flows",
+        "pcapq: {} frames ({}) from {} input{} in {:.2} s ({} frames/s, {}/s) → {dest}: {} flows (at most {} active)",
         r.frames,
         human_bytes(r.wire_bytes),
         r.captures.len(),
@@ -54,6 +54,7 @@ pub fn summary_line(r: &PipelineResult, dest: &str) -> String {
         human_count((r.frames as f64 / secs) as u64),
         human_bytes((r.input_bytes as f64 / secs) as u64),
         r.flows,
+        r.track.peak_active,
     );
     let decode_errors: u64 = r.captures.iter().map(|c| c.decode_errors).sum();
     if decode_errors > 0 {

@@ -4,7 +4,9 @@
 pub mod convert;
 pub mod data;
 pub mod info;
+pub mod plot;
 pub mod query;
+pub mod report;
 pub mod schema;
 pub mod sql;
 pub mod tcp_summary;
@@ -13,6 +15,17 @@ use crate::cli::TrackArgs;
 use crate::error::user_error;
 use crate::source::InputSpec;
 use crate::track::TrackOptions;
+
+/// Default tracking settings, for commands that read captures without tracking options.
+pub fn default_track_args() -> TrackArgs {
+    TrackArgs {
+        no_flows: false,
+        tcp_timeout: 300.0,
+        udp_timeout: 60.0,
+        icmp_timeout: 60.0,
+        max_flows: 500_000,
+    }
+}
 
 /// Validated tracking settings, or `None` with `--no-flows`.
 pub fn track_options(args: &TrackArgs) -> anyhow::Result<Option<TrackOptions>> {

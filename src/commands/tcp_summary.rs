@@ -9,7 +9,7 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::common::ScalarValue;
 use datafusion::prelude::SessionContext;
 
-use crate::cli::{DataArgs, TcpSummaryArgs, TrackArgs};
+use crate::cli::{DataArgs, TcpSummaryArgs};
 use crate::query::catalog;
 
 const RULE: &str = "________________________________________________";
@@ -210,13 +210,7 @@ pub fn run(args: &TcpSummaryArgs) -> Result<()> {
     let data = DataArgs {
         dataset: args.dataset.clone(),
         inputs: args.inputs.clone(),
-        track: TrackArgs {
-            no_flows: false,
-            tcp_timeout: 300.0,
-            udp_timeout: 60.0,
-            icmp_timeout: 60.0,
-            max_flows: 500_000,
-        },
+        track: super::default_track_args(),
     };
     let rt = super::data::runtime()?;
     let text = rt.block_on(async {

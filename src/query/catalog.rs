@@ -57,9 +57,11 @@ pub struct Query {
     pub question: String,
     /// Where the question comes from.
     pub source: String,
+    /// The section of QUESTIONS.md (and of the report) it belongs to.
+    pub section: String,
     /// Its parameters.
     pub params: Vec<ParamDef>,
-    /// How `pcapq plot` draws its answer (`kind key=value …`), if it is plot-worthy.
+    /// How `pcapq plot` draws its answer (`kind; key=value; …`), if it is plot-worthy.
     pub chart: Option<String>,
     /// The SQL, header included.
     pub sql: &'static str,
@@ -71,6 +73,7 @@ impl Query {
             id,
             question: String::new(),
             source: String::new(),
+            section: String::new(),
             params: Vec::new(),
             chart: None,
             sql,
@@ -83,6 +86,7 @@ impl Query {
             match key.trim() {
                 "question" => q.question = value.to_string(),
                 "source" => q.source = value.to_string(),
+                "section" => q.section = value.to_string(),
                 "param" => q.params.extend(ParamDef::parse(value)),
                 "chart" => q.chart = Some(value.to_string()),
                 _ => {}
@@ -142,6 +146,7 @@ mod tests {
         for q in all() {
             assert!(!q.question.is_empty(), "{}: no question", q.id);
             assert!(!q.source.is_empty(), "{}: no source", q.id);
+            assert!(!q.section.is_empty(), "{}: no section", q.id);
             for p in &q.params {
                 assert!(
                     p.value(&p.default).is_ok(),

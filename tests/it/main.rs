@@ -10,5 +10,6 @@ mod flows_vs_tools;
 mod formats;
 mod link_layers;
 mod packets_vs_tshark;
+mod plots;
 mod support;
 mod tcp_fixtures;

@@ -136,7 +136,7 @@ def main():
             if convert(capture, ds):
                 check_dataset(capture, ds)
     print(f"DuckDB/pandas checks: {len(captures)} captures, {len(failures)} failures")
-    for script in ("parity.py", "coursework.py"):
+    for script in ("parity.py", "coursework.py", "browser.py"):
         run_script(script)
     print(f"Python checks: {len(failures)} failures")
     return 1 if failures else 0
