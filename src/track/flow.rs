@@ -155,6 +155,8 @@ pub struct Flow {
     pub icmp_errors: u32,
     /// When the close completed (both FINs or a RST), for the linger timer.
     pub closed_at: Option<i64>,
+    /// Time of the flow's current entry in the expiry queue (older entries are stale).
+    pub scheduled_at: i64,
     /// Ports of the first packet, for protocols keyed without ports (SCTP's Community ID).
     pub first_ports: (u16, u16),
 }

@@ -15,37 +15,59 @@ struct Outstanding {
     retransmitted: bool,
 }
 
-/// A fixed-size queue of outstanding segments, oldest first.
+/// A fixed-size queue of outstanding segments, oldest first: sequence ends and send times
+/// in two arrays, the "sent more than once" marks in a bit set (16 bytes per segment).
 #[derive(Debug, Clone, Copy, Default)]
 struct Ring {
-    items: [Outstanding; MAX_OUTSTANDING],
-    head: usize,
-    len: usize,
+    ends: [u32; MAX_OUTSTANDING],
+    times: [i64; MAX_OUTSTANDING],
+    retransmitted: u16,
+    head: u8,
+    len: u8,
 }
 
 impl Ring {
+    fn slot(&self, i: usize) -> usize {
+        (usize::from(self.head) + i) % MAX_OUTSTANDING
+    }
+
     fn push_back(&mut self, o: Outstanding) {
-        if self.len == MAX_OUTSTANDING {
+        if usize::from(self.len) == MAX_OUTSTANDING {
             self.pop_front();
         }
-        self.items[(self.head + self.len) % MAX_OUTSTANDING] = o;
+        let at = self.slot(usize::from(self.len));
+        self.ends[at] = o.end;
+        self.times[at] = o.ts;
+        self.retransmitted &= !(1 << at);
         self.len += 1;
     }
 
-    fn front(&self) -> Option<&Outstanding> {
-        (self.len > 0).then(|| &self.items[self.head])
+    fn front(&self) -> Option<Outstanding> {
+        (self.len > 0).then(|| {
+            let at = usize::from(self.head);
+            Outstanding {
+                end: self.ends[at],
+                ts: self.times[at],
+                retransmitted: self.retransmitted & (1 << at) != 0,
+            }
+        })
     }
 
     fn pop_front(&mut self) {
         if self.len > 0 {
-            self.head = (self.head + 1) % MAX_OUTSTANDING;
+            self.head = ((usize::from(self.head) + 1) % MAX_OUTSTANDING) as u8;
             self.len -= 1;
         }
     }
 
-    fn for_each_mut(&mut self, mut f: impl FnMut(&mut Outstanding)) {
-        for i in 0..self.len {
-            f(&mut self.items[(self.head + i) % MAX_OUTSTANDING]);
+    /// Marks every segment whose end lies in `(seq, end]` as sent more than once.
+    fn mark_retransmitted(&mut self, seq: u32, end: u32) {
+        for i in 0..usize::from(self.len) {
+            let at = self.slot(i);
+            let e = self.ends[at];
+            if seq_delta(e, seq) > 0 && seq_delta(e, end) <= 0 {
+                self.retransmitted |= 1 << at;
+            }
         }
     }
 }
@@ -162,17 +184,13 @@ impl Rtt {
                 });
             } else {
                 // Karn: every outstanding segment this one overlaps is ambiguous now.
-                self.outstanding[side].for_each_mut(|o| {
-                    if seq_delta(o.end, seq) > 0 && seq_delta(o.end, end) <= 0 {
-                        o.retransmitted = true;
-                    }
-                });
+                self.outstanding[side].mark_retransmitted(seq, end);
             }
         }
 
         if ack_flag {
             let q = &mut self.outstanding[peer];
-            while let Some(&front) = q.front() {
+            while let Some(front) = q.front() {
                 let d = seq_delta(ack, front.end);
                 if d < 0 {
                     break;

@@ -308,6 +308,13 @@ impl Tracker {
             extends_duration = outcome.extends_duration;
             if outcome.close_complete && flow.closed_at.is_none() {
                 flow.closed_at = Some(ts);
+                // The close brings the flow's end forward: queue it at its new time.
+                let linger_end = ts.saturating_add(self.opts.close_linger_ns);
+                if linger_end < flow.scheduled_at {
+                    flow.scheduled_at = linger_end;
+                    self.expiry
+                        .push(Reverse((linger_end, slot, self.generations[slot as usize])));
+                }
             }
         } else if key.proto == proto::UDP {
             let mask = if side == flow.orig_side {
@@ -469,6 +476,7 @@ impl Tracker {
             icmp_error: None,
             icmp_errors: 0,
             closed_at: None,
+            scheduled_at: 0,
             first_ports: (p.src_port.unwrap_or(0), p.dst_port.unwrap_or(0)),
         };
         self.next_id += 1;
@@ -482,6 +490,8 @@ impl Tracker {
             }
         };
         let expires = self.expires_at(&flow);
+        let mut flow = flow;
+        flow.scheduled_at = expires;
         self.slots[slot as usize] = Some(flow);
         self.index.insert(hash, slot);
         self.expiry
@@ -503,8 +513,15 @@ impl Tracker {
             let Some(flow) = self.slots[slot as usize].as_ref() else {
                 continue;
             };
+            if at != flow.scheduled_at {
+                // An older entry, superseded when the flow closed.
+                continue;
+            }
             let real = self.expires_at(flow);
             if real > now {
+                if let Some(f) = self.slots[slot as usize].as_mut() {
+                    f.scheduled_at = real;
+                }
                 self.expiry.push(Reverse((real, slot, generation)));
                 continue;
             }
@@ -518,9 +535,11 @@ impl Tracker {
     }
 
     fn evict_one(&mut self, out: &mut dyn FlowSink) -> bool {
-        while let Some(Reverse((_, slot, generation))) = self.expiry.pop() {
-            if self.generations[slot as usize] == generation && self.slots[slot as usize].is_some()
-            {
+        while let Some(Reverse((at, slot, generation))) = self.expiry.pop() {
+            let current = self.slots[slot as usize]
+                .as_ref()
+                .is_some_and(|f| f.scheduled_at == at);
+            if self.generations[slot as usize] == generation && current {
                 self.stats.evicted += 1;
                 self.finish_slot(slot, EndReason::Evicted, out);
                 return true;
