@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
+
+use crate::error::user_error;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, Encoding, ZstdLevel};
@@ -63,11 +65,22 @@ impl ParquetDirSink {
     /// Starts writing into a staging directory next to `target`. `replace` allows an existing
     /// `target` to be replaced when the new dataset is complete.
     pub fn create(target: &Path, replace: bool) -> Result<Self> {
-        if target.exists() && !replace {
-            bail!(
-                "{} already exists (use --force to replace it)",
-                target.display()
-            );
+        if target.exists() {
+            if !replace {
+                return Err(user_error(format!(
+                    "{} already exists (use --force to replace it)",
+                    target.display()
+                )));
+            }
+            // --force replaces a dataset, never an arbitrary directory.
+            let is_dataset = target.join("packets.parquet").is_file()
+                || std::fs::read_dir(target).is_ok_and(|mut d| d.next().is_none());
+            if !is_dataset {
+                return Err(user_error(format!(
+                    "{} exists and is not a pcapq dataset (no packets.parquet): refusing to replace it",
+                    target.display()
+                )));
+            }
         }
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

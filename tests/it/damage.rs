@@ -230,3 +230,26 @@ fn every_malformed_shared_capture_is_read_without_panic() {
         assert_eq!(out.packets.len() as u64, frames, "{name}");
     }
 }
+
+#[test]
+fn force_replaces_a_dataset_but_never_another_directory() {
+    let bytes = three_frames();
+    let (dir, path) = write_temp("ok.pcap", &bytes);
+    let p = path.to_str().unwrap();
+    let ds = dir.path().join("ds");
+    let ds_s = ds.to_str().unwrap();
+    assert_eq!(pcapq(&["convert", p, "-o", ds_s, "--quiet"]).0, 0);
+    let (code, stderr) = pcapq(&["convert", p, "-o", ds_s, "--quiet"]);
+    assert_eq!(code, 2, "exists without --force: {stderr}");
+    assert_eq!(
+        pcapq(&["convert", p, "-o", ds_s, "--quiet", "--force"]).0,
+        0
+    );
+    let precious = dir.path().join("precious");
+    std::fs::create_dir(&precious).unwrap();
+    std::fs::write(precious.join("thesis.tex"), "do not delete").unwrap();
+    let (code, stderr) = pcapq(&["convert", p, "-o", precious.to_str().unwrap(), "--force"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a pcapq dataset"), "{stderr}");
+    assert!(precious.join("thesis.tex").exists());
+}
