@@ -41,7 +41,8 @@ pub fn run(args: &QueryArgs) -> Result<()> {
     let rt = super::data::runtime()?;
     rt.block_on(async {
         let ctx = super::data::open(&args.data).await?;
-        let (schema, batches, _) = q.run(&ctx, &args.params).await?;
-        output::write(&batches, &schema, args.format, args.output.as_deref())
+        let (df, _) = q.dataframe(&ctx, &args.params).await?;
+        let stream = df.execute_stream().await?;
+        output::write_stream(stream, args.format, args.output.as_deref(), |e| e.into()).await
     })
 }

@@ -25,8 +25,7 @@ pub fn run(args: &SqlArgs) -> Result<()> {
     rt.block_on(async {
         let ctx = super::data::open(&args.data).await?;
         let df = ctx.sql(&args.sql).await.map_err(user_facing)?;
-        let schema = df.schema().inner().clone();
-        let batches = df.collect().await.map_err(user_facing)?;
-        output::write(&batches, &schema, args.format, args.output.as_deref())
+        let stream = df.execute_stream().await.map_err(user_facing)?;
+        output::write_stream(stream, args.format, args.output.as_deref(), user_facing).await
     })
 }

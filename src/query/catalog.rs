@@ -4,7 +4,7 @@
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::prelude::SessionContext;
+use datafusion::prelude::{DataFrame, SessionContext};
 
 use super::params::{self, ParamDef};
 use crate::error::user_error;
@@ -102,11 +102,22 @@ impl Query {
         ctx: &SessionContext,
         given: &[(String, String)],
     ) -> anyhow::Result<(SchemaRef, Vec<RecordBatch>, Vec<(String, String)>)> {
-        let (values, used) = params::bind(&self.params, given)?;
-        let df = ctx.sql(self.sql).await?.with_param_values(values)?;
+        let (df, used) = self.dataframe(ctx, given).await?;
         let schema = df.schema().inner().clone();
         let batches = df.collect().await?;
         Ok((schema, batches, used))
+    }
+
+    /// The query with its parameters bound, ready to run or stream, and the parameter
+    /// values used.
+    pub async fn dataframe(
+        &self,
+        ctx: &SessionContext,
+        given: &[(String, String)],
+    ) -> anyhow::Result<(DataFrame, Vec<(String, String)>)> {
+        let (values, used) = params::bind(&self.params, given)?;
+        let df = ctx.sql(self.sql).await?.with_param_values(values)?;
+        Ok((df, used))
     }
 }
 

@@ -5,4 +5,5 @@ pub mod catalog;
 pub mod output;
 pub mod params;
 pub mod session;
+pub mod text_table;
 pub mod udf;

@@ -9,6 +9,7 @@ mod fixture;
 mod flows_vs_tools;
 mod formats;
 mod link_layers;
+mod output;
 mod packets_vs_tshark;
 mod plots;
 mod support;
