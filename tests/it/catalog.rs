@@ -162,6 +162,68 @@ fn packet_size_stats_match_tshark_frame_lengths() {
     }
 }
 
+/// tshark's `frame.time_epoch` ("1700000000.123456000") as integer nanoseconds.
+fn epoch_ns(text: &str) -> i64 {
+    let (secs, frac) = text.split_once('.').unwrap_or((text, ""));
+    let frac = format!("{frac:0<9}");
+    secs.parse::<i64>().unwrap() * 1_000_000_000 + frac[..9].parse::<i64>().unwrap()
+}
+
+#[test]
+fn interarrival_cdf_is_the_empirical_cdf_of_tshark_frame_times() {
+    let rt = rt();
+    let points = 20i64;
+    let mut checked = 0;
+    for cap in shared_with(".tshark-packets.tsv") {
+        let mut times: Vec<i64> = read_tsv(&sibling(&cap, ".tshark-packets.tsv"))
+            .iter()
+            .map(|r| epoch_ns(&r["frame.time_epoch"]))
+            .collect();
+        if times.len() < 2 {
+            continue;
+        }
+        times.sort();
+        let mut gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+        gaps.sort();
+        let n = gaps.len() as i64;
+        let at_most = |g: i64| gaps.partition_point(|&x| x <= g) as i64;
+        // Every distinct gap where the count of gaps up to it passes a multiple of
+        // n / points, and the smallest and largest.
+        let step = (n / points).max(1);
+        let mut expected = Vec::new();
+        let mut distinct = gaps.clone();
+        distinct.dedup();
+        for (i, &g) in distinct.iter().enumerate() {
+            let cum = at_most(g);
+            let before = if i == 0 { 0 } else { at_most(distinct[i - 1]) };
+            if i == 0 || cum == n || cum / step != before / step {
+                expected.push((g, cum as f64 / n as f64));
+            }
+        }
+        let got = rt.block_on(async {
+            answer(
+                &context_for(&[&cap]).await,
+                "interarrival-cdf",
+                &[("points", &points.to_string())],
+            )
+            .await
+        });
+        let name = cap.display();
+        assert_eq!(got.len(), expected.len(), "{name}: rows");
+        for (row, (gap, cdf)) in got.iter().zip(&expected) {
+            // Seconds as a double: exact to the nanosecond up to ~100 days.
+            let got_gap = f(&row["interarrival_s"]) * 1e9;
+            let tolerance = 0.5 + *gap as f64 * 1e-15;
+            assert!((got_gap - *gap as f64).abs() <= tolerance, "{name}: gap {got_gap} vs {gap}");
+            assert!((f(&row["cdf"]) - cdf).abs() < 1e-12, "{name}: cdf at {gap} ns");
+        }
+        checked += 1;
+    }
+    if checked == 0 {
+        eprintln!("skipped: no ../shared/pcaps captures with tshark exports");
+    }
+}
+
 #[test]
 fn host_pairs_count_tshark_conversations() {
     let rt = rt();
