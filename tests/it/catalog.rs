@@ -214,8 +214,14 @@ fn interarrival_cdf_is_the_empirical_cdf_of_tshark_frame_times() {
             // Seconds as a double: exact to the nanosecond up to ~100 days.
             let got_gap = f(&row["interarrival_s"]) * 1e9;
             let tolerance = 0.5 + *gap as f64 * 1e-15;
-            assert!((got_gap - *gap as f64).abs() <= tolerance, "{name}: gap {got_gap} vs {gap}");
-            assert!((f(&row["cdf"]) - cdf).abs() < 1e-12, "{name}: cdf at {gap} ns");
+            assert!(
+                (got_gap - *gap as f64).abs() <= tolerance,
+                "{name}: gap {got_gap} vs {gap}"
+            );
+            assert!(
+                (f(&row["cdf"]) - cdf).abs() < 1e-12,
+                "{name}: cdf at {gap} ns"
+            );
         }
         checked += 1;
     }
