@@ -13,7 +13,13 @@ pub fn user_facing(err: DataFusionError) -> anyhow::Error {
     match err.find_root() {
         DataFusionError::SQL(..) | DataFusionError::Plan(_) | DataFusionError::SchemaError(..) => {
             let message = err.find_root().to_string().replace('\n', " ");
-            user_error(format!("SQL: {message}"))
+            let hint = if message.contains("table '") && message.contains("not found") {
+                " (the tables are packets, flows, captures and the view connections; \
+                 `pcapq schema` lists their columns)"
+            } else {
+                ""
+            };
+            user_error(format!("SQL: {message}{hint}"))
         }
         _ => err.into(),
     }

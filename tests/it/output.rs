@@ -118,3 +118,27 @@ fn a_failed_query_leaves_no_half_written_file() {
     assert!(err.contains("error"), "{err}");
     assert!(!file.exists(), "partial output removed");
 }
+
+#[test]
+fn bad_sql_is_one_line_with_its_position_and_exit_code_2() {
+    let run = |query: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_pcapq"))
+            .args(["sql", "-i"])
+            .arg(example())
+            .arg(query)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{query}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{query}: {err}");
+        err
+    };
+    assert!(run("SELECT count(* FROM packets").contains("Line: 1, Column: 16"));
+    assert!(run("SELECT nosuch FROM packets").contains("No field named nosuch"));
+    let err = run("SELECT * FROM packet");
+    assert!(err.contains("'pcapq.public.packet' not found"), "{err}");
+    assert!(
+        err.contains("the tables are packets, flows, captures"),
+        "{err}"
+    );
+}
