@@ -88,10 +88,13 @@ pub fn run_pipeline(
     let (mut frames, mut wire_bytes) = (0u64, 0u64);
     let (to_builder, from_pipeline) = mpsc::sync_channel::<Rows>(QUEUE_BATCHES);
     let (recycle, recycled) = mpsc::channel::<Vec<Tracked>>();
+    let with_flows = tracker.is_some();
     std::thread::scope(|scope| -> Result<PipelineResult> {
         let builder = std::thread::Builder::new()
             .name("arrow-builder".into())
-            .spawn_scoped(scope, move || build_rows(from_pipeline, recycle, sink))?;
+            .spawn_scoped(scope, move || {
+                build_rows(from_pipeline, recycle, sink, with_flows)
+            })?;
         let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
         let mut flows: Vec<FlowRecord> = Vec::new();
         let mut exhausted = false;
@@ -173,8 +176,9 @@ fn build_rows(
     rows: Receiver<Rows>,
     recycle: Sender<Vec<Tracked>>,
     sink: &mut (dyn TableSink + Send),
+    with_flows: bool,
 ) -> Result<u64> {
-    let mut packets = PacketsBuilder::new(BATCH_ROWS);
+    let mut packets = PacketsBuilder::new(BATCH_ROWS, with_flows);
     let mut flows_written = 0u64;
     for message in rows {
         match message {

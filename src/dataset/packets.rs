@@ -49,6 +49,9 @@ pub struct PacketsBuilder {
     tcp_dup_ack: BooleanBuilder,
     tcp_zero_window: BooleanBuilder,
     decode_error: StringBuilder,
+    /// Whether flows are tracked: if not, the flow columns are all null and are made
+    /// at once when a batch is taken rather than a null at a time.
+    with_flows: bool,
     rows: usize,
     capacity: usize,
     ip_text: IpFormatter,
@@ -56,8 +59,9 @@ pub struct PacketsBuilder {
 }
 
 impl PacketsBuilder {
-    /// A builder sized for batches of `capacity` rows.
-    pub fn new(capacity: usize) -> Self {
+    /// A builder sized for batches of `capacity` rows; `with_flows` says whether rows
+    /// carry flow annotations.
+    pub fn new(capacity: usize, with_flows: bool) -> Self {
         let strings = || StringBuilder::with_capacity(capacity, capacity * 12);
         PacketsBuilder {
             capture_id: UInt32Builder::with_capacity(capacity),
@@ -92,6 +96,7 @@ impl PacketsBuilder {
             tcp_dup_ack: BooleanBuilder::with_capacity(capacity),
             tcp_zero_window: BooleanBuilder::with_capacity(capacity),
             decode_error: StringBuilder::with_capacity(capacity, 0),
+            with_flows,
             rows: 0,
             capacity,
             ip_text: IpFormatter::default(),
@@ -173,11 +178,13 @@ impl PacketsBuilder {
             }
         }
         self.dns_rcode.append_option(p.dns_rcode);
-        self.flow_id.append_option(a.flow_id);
-        self.from_orig.append_option(a.from_orig);
-        self.tcp_retransmission.append_option(a.retransmission);
-        self.tcp_dup_ack.append_option(a.dup_ack);
-        self.tcp_zero_window.append_option(a.zero_window);
+        if self.with_flows {
+            self.flow_id.append_option(a.flow_id);
+            self.from_orig.append_option(a.from_orig);
+            self.tcp_retransmission.append_option(a.retransmission);
+            self.tcp_dup_ack.append_option(a.dup_ack);
+            self.tcp_zero_window.append_option(a.zero_window);
+        }
         match &p.error {
             Some(e) => {
                 self.scratch.clear();
@@ -192,12 +199,24 @@ impl PacketsBuilder {
     /// full capacity, so the next batch appends without regrowing (and copying) buffers.
     pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
         let capacity = self.capacity;
-        let mut done = std::mem::replace(self, PacketsBuilder::new(capacity));
+        let mut done = std::mem::replace(self, PacketsBuilder::new(capacity, self.with_flows));
         done.take_batch()
     }
 
     fn take_batch(&mut self) -> Result<RecordBatch, ArrowError> {
-        self.rows = 0;
+        let rows = std::mem::take(&mut self.rows);
+        if !self.with_flows {
+            // Bring the unused flow builders to the batch's length in one step each.
+            self.flow_id.append_nulls(rows);
+            for b in [
+                &mut self.from_orig,
+                &mut self.tcp_retransmission,
+                &mut self.tcp_dup_ack,
+                &mut self.tcp_zero_window,
+            ] {
+                b.append_nulls(rows);
+            }
+        }
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.capture_id.finish()),
             Arc::new(self.frame.finish()),

@@ -233,3 +233,39 @@ fn stdin_is_read_when_the_input_is_a_dash() {
     let summary = String::from_utf8_lossy(&result.stderr);
     assert!(summary.contains("4 frames"), "summary line: {summary}");
 }
+
+#[test]
+fn without_flows_the_flow_columns_are_null_and_the_rest_unchanged() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.pcap");
+    let with = convert(&[&example]);
+    let without = crate::support::convert_with(&[&example], None);
+    assert_eq!(without.packets.len(), 902);
+    assert_eq!(without.flows.len(), 0);
+    for column in [
+        "flow_id",
+        "from_orig",
+        "tcp_retransmission",
+        "tcp_dup_ack",
+        "tcp_zero_window",
+    ] {
+        assert!(
+            without.packets.col(column).iter().all(|v| v.is_empty()),
+            "{column} is null without flows"
+        );
+        assert!(with.packets.col(column).iter().any(|v| !v.is_empty()));
+    }
+    for column in [
+        "frame",
+        "ts",
+        "src_ip",
+        "dst_ip",
+        "tcp_flags_str",
+        "payload_len",
+    ] {
+        assert_eq!(
+            with.packets.col(column),
+            without.packets.col(column),
+            "{column}"
+        );
+    }
+}
