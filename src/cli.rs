@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::track;
+
 /// Packet captures → a Parquet dataset, and traffic-analysis answers with SQL.
 #[derive(Debug, Parser)]
 #[command(name = "pcapq", version, about, long_about = None, propagate_version = true)]
@@ -123,18 +125,31 @@ pub struct TrackArgs {
     #[arg(long)]
     pub no_flows: bool,
     /// Idle timeout of TCP flows, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+    #[arg(long, value_name = "SECS", default_value_t = f64::from(track::DEFAULT_TCP_TIMEOUT_SECS))]
     pub tcp_timeout: f64,
     /// Idle timeout of UDP flows, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    #[arg(long, value_name = "SECS", default_value_t = f64::from(track::DEFAULT_UDP_TIMEOUT_SECS))]
     pub udp_timeout: f64,
     /// Idle timeout of ICMP and other IP flows, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    #[arg(long, value_name = "SECS", default_value_t = f64::from(track::DEFAULT_ICMP_TIMEOUT_SECS))]
     pub icmp_timeout: f64,
-    /// Most flows tracked at once; beyond it the longest-idle flow is ended early (counted
+    /// Most flows tracked at once; beyond it the flow nearest its idle timeout is ended early (counted
     /// and reported), so a scan of millions of SYNs cannot exhaust memory.
-    #[arg(long, value_name = "N", default_value_t = 500_000)]
+    #[arg(long, value_name = "N", default_value_t = track::DEFAULT_MAX_FLOWS)]
     pub max_flows: usize,
+}
+
+impl Default for TrackArgs {
+    /// What the command line gives when no tracking option is passed.
+    fn default() -> Self {
+        TrackArgs {
+            no_flows: false,
+            tcp_timeout: f64::from(track::DEFAULT_TCP_TIMEOUT_SECS),
+            udp_timeout: f64::from(track::DEFAULT_UDP_TIMEOUT_SECS),
+            icmp_timeout: f64::from(track::DEFAULT_ICMP_TIMEOUT_SECS),
+            max_flows: track::DEFAULT_MAX_FLOWS,
+        }
+    }
 }
 
 /// Where a query reads its tables from.

@@ -16,17 +16,6 @@ use crate::error::user_error;
 use crate::source::InputSpec;
 use crate::track::TrackOptions;
 
-/// Default tracking settings, for commands that read captures without tracking options.
-pub fn default_track_args() -> TrackArgs {
-    TrackArgs {
-        no_flows: false,
-        tcp_timeout: 300.0,
-        udp_timeout: 60.0,
-        icmp_timeout: 60.0,
-        max_flows: 500_000,
-    }
-}
-
 /// Validated tracking settings, or `None` with `--no-flows`.
 pub fn track_options(args: &TrackArgs) -> anyhow::Result<Option<TrackOptions>> {
     if args.no_flows {

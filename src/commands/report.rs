@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::cli::{DataArgs, ReportArgs, ReportFormat};
+use crate::cli::{DataArgs, ReportArgs, ReportFormat, TrackArgs};
 use crate::report::html;
 
 /// Runs `pcapq report`.
@@ -10,7 +10,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     let data = DataArgs {
         dataset: args.dataset.clone(),
         inputs: args.inputs.clone(),
-        track: super::default_track_args(),
+        track: TrackArgs::default(),
     };
     let rt = super::data::runtime()?;
     let text = rt.block_on(async {

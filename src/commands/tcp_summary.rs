@@ -9,7 +9,7 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::common::ScalarValue;
 use datafusion::prelude::SessionContext;
 
-use crate::cli::{DataArgs, TcpSummaryArgs};
+use crate::cli::{DataArgs, TcpSummaryArgs, TrackArgs};
 use crate::query::catalog;
 
 const RULE: &str = "________________________________________________";
@@ -210,7 +210,7 @@ pub fn run(args: &TcpSummaryArgs) -> Result<()> {
     let data = DataArgs {
         dataset: args.dataset.clone(),
         inputs: args.inputs.clone(),
-        track: super::default_track_args(),
+        track: TrackArgs::default(),
     };
     let rt = super::data::runtime()?;
     let text = rt.block_on(async {

@@ -42,19 +42,29 @@ pub struct TrackOptions {
     pub other_timeout_ns: i64,
     /// How long a closed TCP connection is kept for late packets (Zeek's tcp_close_delay), ns.
     pub close_linger_ns: i64,
-    /// Largest number of active flows; beyond it the longest-idle flow is evicted.
+    /// Largest number of active flows; beyond it the flow nearest its idle timeout is evicted.
     pub max_flows: usize,
 }
 
+/// Idle timeout of TCP flows unless told otherwise, in seconds (Zeek's `tcp_inactivity_timeout`).
+pub const DEFAULT_TCP_TIMEOUT_SECS: u32 = 300;
+/// Idle timeout of UDP flows unless told otherwise, in seconds (Zeek's `udp_inactivity_timeout`).
+pub const DEFAULT_UDP_TIMEOUT_SECS: u32 = 60;
+/// Idle timeout of ICMP and other IP flows unless told otherwise, in seconds.
+pub const DEFAULT_ICMP_TIMEOUT_SECS: u32 = 60;
+/// Most flows tracked at once unless told otherwise.
+pub const DEFAULT_MAX_FLOWS: usize = 500_000;
+
 impl Default for TrackOptions {
     fn default() -> Self {
+        let ns = |secs: u32| i64::from(secs) * 1_000_000_000;
         TrackOptions {
-            tcp_timeout_ns: 300 * 1_000_000_000,
-            udp_timeout_ns: 60 * 1_000_000_000,
-            icmp_timeout_ns: 60 * 1_000_000_000,
-            other_timeout_ns: 60 * 1_000_000_000,
+            tcp_timeout_ns: ns(DEFAULT_TCP_TIMEOUT_SECS),
+            udp_timeout_ns: ns(DEFAULT_UDP_TIMEOUT_SECS),
+            icmp_timeout_ns: ns(DEFAULT_ICMP_TIMEOUT_SECS),
+            other_timeout_ns: ns(DEFAULT_ICMP_TIMEOUT_SECS),
             close_linger_ns: 5 * 1_000_000_000,
-            max_flows: 500_000,
+            max_flows: DEFAULT_MAX_FLOWS,
         }
     }
 }
