@@ -171,6 +171,18 @@ pub struct DataArgs {
     pub track: TrackArgs,
 }
 
+impl DataArgs {
+    /// A dataset directory or capture files, tracked with the default settings (for
+    /// commands that take their sources positionally and have no tracking options).
+    pub fn with_default_tracking(dataset: Option<PathBuf>, inputs: Vec<String>) -> Self {
+        DataArgs {
+            dataset,
+            inputs,
+            track: TrackArgs::default(),
+        }
+    }
+}
+
 /// Arguments of `pcapq sql`.
 #[derive(Debug, Args)]
 pub struct SqlArgs {

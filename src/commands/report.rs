@@ -2,16 +2,12 @@
 
 use anyhow::{Context, Result};
 
-use crate::cli::{DataArgs, ReportArgs, ReportFormat, TrackArgs};
+use crate::cli::{DataArgs, ReportArgs, ReportFormat};
 use crate::report::html;
 
 /// Runs `pcapq report`.
 pub fn run(args: &ReportArgs) -> Result<()> {
-    let data = DataArgs {
-        dataset: args.dataset.clone(),
-        inputs: args.inputs.clone(),
-        track: TrackArgs::default(),
-    };
+    let data = DataArgs::with_default_tracking(args.dataset.clone(), args.inputs.clone());
     let rt = super::data::runtime()?;
     let text = rt.block_on(async {
         let ctx = super::data::open(&data).await?;

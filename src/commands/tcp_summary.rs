@@ -9,7 +9,7 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::common::ScalarValue;
 use datafusion::prelude::SessionContext;
 
-use crate::cli::{DataArgs, TcpSummaryArgs, TrackArgs};
+use crate::cli::{DataArgs, TcpSummaryArgs};
 use crate::query::catalog;
 
 const RULE: &str = "________________________________________________";
@@ -207,11 +207,7 @@ pub async fn report(ctx: &SessionContext) -> Result<String> {
 
 /// Runs `pcapq tcp-summary`.
 pub fn run(args: &TcpSummaryArgs) -> Result<()> {
-    let data = DataArgs {
-        dataset: args.dataset.clone(),
-        inputs: args.inputs.clone(),
-        track: TrackArgs::default(),
-    };
+    let data = DataArgs::with_default_tracking(args.dataset.clone(), args.inputs.clone());
     let rt = super::data::runtime()?;
     let text = rt.block_on(async {
         let ctx = super::data::open(&data).await?;

@@ -101,7 +101,7 @@ impl<'w> TableWriter<'w> {
         }
         let rule = rule(&widths);
         let mut line = String::new();
-        push_row(&mut line, &widths, names.into_iter());
+        push_row(&mut line, &widths, &names);
         writeln!(self.out, "{rule}\n{line}\n{rule}")?;
         self.widths = Some(widths);
         for batch in std::mem::take(&mut self.held) {
@@ -114,14 +114,15 @@ impl<'w> TableWriter<'w> {
         let widths = self.widths.as_deref().unwrap_or_default();
         let options = options();
         let formatters = formatters(batch, &options)?;
+        // One line and one buffer per column, reused for every row.
         let mut line = String::new();
+        let mut cells = vec![String::new(); formatters.len()];
         for row in 0..batch.num_rows() {
-            let cells = formatters.iter().map(|f| {
-                let mut c = String::new();
-                write_cell(&mut c, f, row);
-                c
-            });
-            push_row(&mut line, widths, cells);
+            for (cell, f) in cells.iter_mut().zip(&formatters) {
+                cell.clear();
+                write_cell(cell, f, row);
+            }
+            push_row(&mut line, widths, &cells);
             writeln!(self.out, "{line}")?;
         }
         Ok(())
@@ -166,13 +167,14 @@ fn rule(widths: &[usize]) -> String {
     s
 }
 
-fn push_row(line: &mut String, widths: &[usize], cells: impl Iterator<Item = String>) {
+fn push_row(line: &mut String, widths: &[usize], cells: &[String]) {
     line.clear();
     line.push('|');
     for (w, c) in widths.iter().zip(cells) {
         line.push(' ');
-        line.push_str(&c);
-        line.push_str(&" ".repeat(w.saturating_sub(display_width(&c)) + 1));
+        line.push_str(c);
+        let pad = w.saturating_sub(display_width(c)) + 1;
+        line.extend(std::iter::repeat_n(' ', pad));
         line.push('|');
     }
 }

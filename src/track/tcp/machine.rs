@@ -56,6 +56,16 @@ impl Segment {
     fn has(&self, f: u16) -> bool {
         self.flags & f != 0
     }
+
+    /// The four flags the state machine branches on, in this order.
+    fn syn_fin_rst_ack(&self) -> (bool, bool, bool, bool) {
+        (
+            self.has(tcp_flag::SYN),
+            self.has(tcp_flag::FIN),
+            self.has(tcp_flag::RST),
+            self.has(tcp_flag::ACK),
+        )
+    }
 }
 
 /// The per-flow context the machine updates besides its own endpoints.
@@ -183,12 +193,7 @@ impl ZeekTcp {
     pub fn process(&mut self, s: &Segment, cx: &mut FlowCtx<'_>) -> Outcome {
         let side = s.side;
         let peer = 1 - side;
-        let (syn, fin, rst, ack_flag) = (
-            s.has(tcp_flag::SYN),
-            s.has(tcp_flag::FIN),
-            s.has(tcp_flag::RST),
-            s.has(tcp_flag::ACK),
-        );
+        let (syn, fin, rst, ack_flag) = s.syn_fin_rst_ack();
         let len = s.len as i64;
 
         self.set_partial_status(s, Self::is_orig(side, cx));
@@ -361,11 +366,7 @@ impl ZeekTcp {
         len: u64,
         cx: &mut FlowCtx<'_>,
     ) {
-        let (syn, fin, rst) = (
-            s.has(tcp_flag::SYN),
-            s.has(tcp_flag::FIN),
-            s.has(tcp_flag::RST),
-        );
+        let (syn, fin, rst, _) = s.syn_fin_rst_ack();
         let bits = u32::from(syn) + u32::from(fin) + u32::from(rst);
         if bits > 1 {
             if fin && rst {

@@ -5,11 +5,7 @@ use super::*;
 
 impl ZeekTcp {
     pub(super) fn update_window(&mut self, side: usize, s: &Segment, cx: &mut FlowCtx<'_>) {
-        let (syn, fin, rst) = (
-            s.has(tcp_flag::SYN),
-            s.has(tcp_flag::FIN),
-            s.has(tcp_flag::RST),
-        );
+        let (syn, fin, rst, _) = s.syn_fin_rst_ack();
         let peer_state = self.ep[1 - side].state;
         let ep = &self.ep[side];
         let scale = ep.window_scale.clamp(0, 14) as u32;
@@ -62,11 +58,7 @@ impl ZeekTcp {
         len: i64,
         cx: &mut FlowCtx<'_>,
     ) -> i32 {
-        let (syn, fin, rst) = (
-            s.has(tcp_flag::SYN),
-            s.has(tcp_flag::FIN),
-            s.has(tcp_flag::RST),
-        );
+        let (syn, fin, rst, _) = s.syn_fin_rst_ack();
         let ep = &mut self.ep[side];
         let delta = seq_delta(last_seq, ep.last_seq);
         if (syn || rst) && !(-TOO_LARGE_SEQ_DELTA..=TOO_LARGE_SEQ_DELTA).contains(&delta) {

@@ -30,12 +30,7 @@ impl ZeekTcp {
         cx: &mut FlowCtx<'_>,
     ) -> bool {
         let peer = 1 - side;
-        let (syn, fin, rst, ack) = (
-            s.has(tcp_flag::SYN),
-            s.has(tcp_flag::FIN),
-            s.has(tcp_flag::RST),
-            s.has(tcp_flag::ACK),
-        );
+        let (syn, fin, rst, ack) = s.syn_fin_rst_ack();
         let mut do_close = false;
         let is_orig = Self::is_orig(side, cx);
         if syn {
@@ -107,12 +102,7 @@ impl ZeekTcp {
 
     pub(super) fn update_established(&mut self, side: usize, s: &Segment) -> bool {
         let peer = 1 - side;
-        let (syn, fin, rst, ack) = (
-            s.has(tcp_flag::SYN),
-            s.has(tcp_flag::FIN),
-            s.has(tcp_flag::RST),
-            s.has(tcp_flag::ACK),
-        );
+        let (syn, fin, rst, ack) = s.syn_fin_rst_ack();
         let mut do_close = false;
         if syn
             && self.ep[side].state == EpState::Partial
