@@ -3,6 +3,8 @@ CARGO ?= cargo
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 PCAPQ := $(TARGET_DIR)/release/pcapq
 DEMO_DS := $(TARGET_DIR)/demo/ds
+# The Python checks' own environment (DuckDB, pandas, Playwright), made by tests/setup.sh.
+VENV := $(TARGET_DIR)/venv
 
 .PHONY: all build demo test lint fmt bench bench-queries bench-big docs clean
 
@@ -30,10 +32,17 @@ demo: build
 	@echo "Report:  $(TARGET_DIR)/demo/report.html (open it in a browser)"
 	@echo "More: $(PCAPQ) query --list; $(PCAPQ) tcp-summary examples/example.pcap"
 
-## test: every test (Rust unit + integration, shared captures when ../shared exists, Python DuckDB/pandas checks)
-test: build
+$(VENV)/.installed: tests/python/requirements.txt tests/setup.sh
+	bash tests/setup.sh $(VENV)
+
+## test: every test: Rust unit + integration (against tshark, Zeek, capinfos, tcptrace on
+## tests/pcaps), then the DuckDB/pandas/browser checks in their own virtual environment
+test: build $(VENV)/.installed
+	rm -rf $(TARGET_DIR)/tmp/compared
 	$(CARGO) test --release
-	PCAPQ=$(PCAPQ) python3 tests/python/run_checks.py
+	@echo "== compared with independent tools on tests/pcaps:"
+	@cat $(TARGET_DIR)/tmp/compared/*.txt
+	PCAPQ=$(PCAPQ) $(VENV)/bin/python tests/python/run_checks.py
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -216,9 +216,7 @@ fn corrupt_gzip_keeps_what_decompressed() {
 
 #[test]
 fn every_malformed_shared_capture_is_read_without_panic() {
-    let Some(dir) = crate::support::shared_pcaps() else {
-        return;
-    };
+    let dir = crate::support::shared_pcaps();
     for entry in std::fs::read_dir(dir.join("malformed")).unwrap().flatten() {
         let p = entry.path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();

@@ -149,9 +149,13 @@ fn flows_match_zeek_conn_logs() {
         failures.len(),
         failures.join("\n")
     );
-    if !shared_with(".zeek-conn.log").is_empty() {
-        assert!(checked > 100, "only {checked} values compared");
-    }
+    assert!(checked > 100, "only {checked} values compared");
+    crate::support::record_compared(
+        "flows_match_zeek_conn_logs",
+        "Zeek conn.log",
+        shared_with(".zeek-conn.log").len(),
+        checked,
+    );
 }
 
 #[test]
@@ -191,9 +195,13 @@ fn community_ids_match_zeek() {
             seen += 1;
         }
     }
-    if !shared_with(".zeek-community-id.txt").is_empty() {
-        assert!(seen >= 5, "only {seen} Community IDs compared");
-    }
+    assert!(seen >= 5, "only {seen} Community IDs compared");
+    crate::support::record_compared(
+        "community_ids_match_zeek",
+        "Zeek community-id",
+        shared_with(".zeek-community-id.txt").len(),
+        seen,
+    );
 }
 
 /// `7 5477 bytes` or `22 10 kB` → (frames, bytes, exact).
@@ -310,9 +318,13 @@ fn tcp_and_udp_conversations_match_tshark() {
             compared += 1;
         }
     }
-    if !shared_with(".tshark-conv.txt").is_empty() {
-        assert!(compared >= 10, "only {compared} conversations compared");
-    }
+    assert!(compared >= 10, "only {compared} conversations compared");
+    crate::support::record_compared(
+        "conversations_match_tshark",
+        "tshark -z conv",
+        shared_with(".tshark-conv.txt").len(),
+        compared,
+    );
 }
 
 /// One tcptrace connection: endpoints, completeness, and per-direction counters.
@@ -487,10 +499,14 @@ fn tcp_connections_match_tcptrace() {
             compared += 1;
         }
     }
-    if !shared_with(".tcptrace.txt").is_empty() {
-        assert!(
-            compared >= 8,
-            "only {compared} tcptrace connections compared"
-        );
-    }
+    assert!(
+        compared >= 8,
+        "only {compared} tcptrace connections compared"
+    );
+    crate::support::record_compared(
+        "flows_match_tcptrace",
+        "tcptrace",
+        shared_with(".tcptrace.txt").len(),
+        compared,
+    );
 }

@@ -1,4 +1,4 @@
-//! Integration tests: pcapq against independent tools on the shared captures, and against
+//! Integration tests: pcapq against independent tools on the public captures in tests/pcaps, and against
 //! fixtures the tests build.
 
 mod answers;
@@ -11,6 +11,7 @@ mod formats;
 mod link_layers;
 mod output;
 mod packets_vs_tshark;
+mod pcaps_manifest;
 mod plots;
 mod support;
 mod tcp_fixtures;

@@ -14,30 +14,36 @@ use pcapq::dataset::MemorySink;
 use pcapq::source::{InputSpec, MergedSource};
 use pcapq::track::TrackOptions;
 
-/// `../shared/pcaps`, when this checkout sits next to the shared material.
-pub fn shared_pcaps() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/pcaps");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: {} not found (the shared captures live next to the repository)",
-            dir.display()
-        );
-        None
-    }
+/// Folders of `tests/pcaps` whose captures the comparisons walk.
+pub const SHARED_FOLDERS: [&str; 3] = ["zeek", "tcpdump", "malformed"];
+
+/// `tests/pcaps`: the public test captures carried in the repository (a copy of the
+/// project's shared captures, with their manifest and licences). A clone without them is
+/// broken, so this panics instead of letting the comparisons skip.
+pub fn shared_pcaps() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pcaps");
+    assert!(
+        dir.join("MANIFEST.tsv").is_file(),
+        "{} is missing: the comparisons with tshark, Zeek, capinfos and tcptrace need the \
+         captures carried in the repository (restore them with `git checkout tests/pcaps`)",
+        dir.display()
+    );
+    dir
 }
 
-/// Every shared capture that has a sibling file ending in `suffix`.
+/// Every shared capture that has a sibling file ending in `suffix`. Panics when there is
+/// none, so that a comparison can never pass by comparing nothing.
 pub fn shared_with(suffix: &str) -> Vec<PathBuf> {
-    let Some(dir) = shared_pcaps() else {
-        return Vec::new();
-    };
+    shared_with_in(&SHARED_FOLDERS, suffix)
+}
+
+/// Like [`shared_with`], over the given folders of `tests/pcaps`.
+pub fn shared_with_in(folders: &[&str], suffix: &str) -> Vec<PathBuf> {
+    let dir = shared_pcaps();
     let mut out = Vec::new();
-    for sub in ["zeek", "tcpdump", "malformed"] {
-        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
-            continue;
-        };
+    for sub in folders {
+        let entries = std::fs::read_dir(dir.join(sub))
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.join(sub).display()));
         for e in entries.flatten() {
             let p = e.path();
             let name = p.file_name().unwrap().to_string_lossy().to_string();
@@ -49,7 +55,23 @@ pub fn shared_with(suffix: &str) -> Vec<PathBuf> {
         }
     }
     out.sort();
+    assert!(
+        !out.is_empty(),
+        "no capture in tests/pcaps/{{{}}} has a {suffix} file",
+        folders.join(",")
+    );
     out
+}
+
+/// Records how many shared captures (and how many values) a comparison checked, for the
+/// summary `make test` prints: one line in `<target>/tmp/compared/<test>.txt`.
+pub fn record_compared(test: &str, tool: &str, captures: usize, values: usize) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compared");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(
+        dir.join(format!("{test}.txt")),
+        format!("{test}: {captures} captures, {values} values compared with {tool}\n"),
+    );
 }
 
 /// The sibling `<capture><suffix>` file.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Opens pcapq's HTML report in a real (headless) Chromium.
 
-The report of a shared capture (the bundled example when ../shared is absent) is loaded
+The report of a capture from tests/pcaps is loaded
 from disk; the check fails on any console error or uncaught exception, on any network
 request (the report must be self-contained), and when a section heading is missing or
 not visible. A full-page screenshot is kept at target/report-screenshot.png.
@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "pcaps"
+SHARED = ROOT / "tests" / "pcaps"
 PCAPQ = os.environ.get("PCAPQ") or str(ROOT / "target" / "release" / "pcapq")
 SECTIONS = ["Captures", "Capture overview", "Hosts, networks, ports", "Flows", "TCP connections"]
 ARGS = [
@@ -36,7 +36,8 @@ def main():
 
     capture = SHARED / "zeek" / "ftp-ipv6.pcap"
     if not capture.exists():
-        capture = ROOT / "examples" / "example.pcap"
+        print(f"FAIL {capture} is missing: the test captures are carried in the repository")
+        return 1
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.html"

@@ -3,7 +3,7 @@
 when a capture changes.
 
 Copies examples/coursework/ to a temporary directory with one capture in its captures/
-(a shared capture when ../shared/pcaps exists, else the bundled example), then:
+(a capture from tests/pcaps), then:
   1. `make -j2` builds answers/<id>.csv for every id of `pcapq query --list`, each a
      non-empty CSV with a header row, converting the dataset once;
   2. `make -q` then reports everything up to date, and `make` does nothing;
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "pcaps"
+SHARED = ROOT / "tests" / "pcaps"
 PCAPQ = os.environ.get("PCAPQ") or str(ROOT / "target" / "release" / "pcapq")
 SHARED_CAPTURE = SHARED / "zeek" / "ftp-ipv6.pcap"
 
@@ -75,11 +75,10 @@ def main():
     if shutil.which("make") is None:
         print("make not found: skipping the coursework Makefile check")
         return 0
-    if SHARED_CAPTURE.exists():
-        capture = SHARED_CAPTURE
-    else:
-        capture = ROOT / "examples" / "example.pcap"
-        print(f"note: {SHARED} not found; running the coursework Makefile on {capture.name}")
+    if not SHARED_CAPTURE.exists():
+        print(f"FAIL {SHARED_CAPTURE} is missing: the test captures are carried in the repository")
+        return 1
+    capture = SHARED_CAPTURE
     ids = catalog_ids()
     report(len(ids) > 0, f"`pcapq query --list` lists {len(ids)} questions")
 

@@ -28,8 +28,8 @@ percentile_cont truncates its interpolation weight to 1e-6 steps, so packet-size
 p90 of 150 packets (p*(n-1) = 134.1) comes out 147.899991 where linear interpolation gives
 147.9.
 
-Captures: always examples/example.pcap; with ../shared/pcaps present also a few shared
-captures, and one dataset merged from two of them. Captures given on the command line
+Captures: examples/example.pcap, a few of tests/pcaps, and one dataset merged from two of
+them. Captures given on the command line
 replace that list. Prints one line per check; exits 1 when any fails.
 
     PCAPQ=target/release/pcapq python3 tests/python/parity.py [CAPTURE ...]
@@ -48,7 +48,7 @@ import duckdb
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "pcaps"
+SHARED = ROOT / "tests" / "pcaps"
 PCAPQ = os.environ.get("PCAPQ") or str(ROOT / "target" / "release" / "pcapq")
 SERVICES_TSV = ROOT / "data" / "services.tsv"
 
@@ -911,12 +911,12 @@ def main(argv):
         datasets = [[Path(a)] for a in argv]
     else:
         datasets = [[ROOT / "examples" / "example.pcap"]]
-        if SHARED.is_dir():
-            datasets += [[SHARED / c] for c in SHARED_CAPTURES if (SHARED / c).exists()]
-            if all((SHARED / c).exists() for c in SHARED_MERGED):
-                datasets.append([SHARED / c for c in SHARED_MERGED])
-        else:
-            print(f"note: {SHARED} not found; skipping the shared captures, checking only examples/example.pcap")
+        missing = [c for c in SHARED_CAPTURES + SHARED_MERGED if not (SHARED / c).exists()]
+        if missing:
+            print(f"FAIL missing test captures in {SHARED}: {', '.join(missing)}")
+            return 1
+        datasets += [[SHARED / c] for c in SHARED_CAPTURES]
+        datasets.append([SHARED / c for c in SHARED_MERGED])
     with tempfile.TemporaryDirectory(prefix="pcapq-parity-") as tmp:
         for i, captures in enumerate(datasets):
             ds = Path(tmp) / f"ds{i}"

@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
 """Checks that pcapq's datasets open unchanged in DuckDB and pandas.
 
-Converts the bundled example capture (and, when ../shared/pcaps exists, every shared
-capture) with the pcapq binary, then reads the Parquet files with DuckDB and with pandas
-and checks row counts (against capinfos's packet count where the shared captures carry
-one) and column types. Then runs parity.py (catalog answers recomputed in DuckDB and
+Converts the bundled example capture and every capture in tests/pcaps with the pcapq
+binary, then reads the Parquet files with DuckDB and with pandas and checks row counts
+(against capinfos's packet count) and column types. Then runs parity.py (catalog answers recomputed in DuckDB and
 pandas) and coursework.py (the examples/coursework Makefile). Run by `make test`; PCAPQ
 names the binary.
 """
@@ -19,7 +18,7 @@ import duckdb
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "pcaps"
+SHARED = ROOT / "tests" / "pcaps"
 PCAPQ = os.environ.get("PCAPQ") or str(ROOT / "target" / "release" / "pcapq")
 
 # Type names differ between library versions; any name of the right type is accepted.
@@ -126,10 +125,11 @@ def main():
         print(f"pcapq binary not found at {PCAPQ}: build it first (make build)")
         return 1
     captures = [ROOT / "examples" / "example.pcap"]
-    if SHARED.is_dir():
-        captures += sorted(p for p in SHARED.glob("*/*") if p.suffix in (".pcap", ".pcapng"))
-    else:
-        print(f"note: {SHARED} not found; checking only the bundled example capture")
+    shared = sorted(p for p in SHARED.glob("*/*") if p.suffix in (".pcap", ".pcapng"))
+    if len(shared) < 60:
+        print(f"FAIL {SHARED} holds {len(shared)} captures: the test captures are carried in the repository")
+        return 1
+    captures += shared
     with tempfile.TemporaryDirectory() as tmp:
         for i, capture in enumerate(captures):
             ds = Path(tmp) / f"ds{i}"
