@@ -1,7 +1,25 @@
-//! `pcapq schema`: every table and column, one sentence each, from the table definitions.
+//! `pcapq schema`: every table and column, one sentence each, from the table definitions,
+//! then the views every SQL session defines, each with its own opening comment.
 
 use crate::cli::{SchemaArgs, SchemaFormat};
 use crate::dataset::schema::TABLES;
+use crate::query::session::VIEWS;
+
+/// What a view is: its SQL's opening comment lines (after a `-- view: name` line), or
+/// its SQL when it has none.
+fn view_doc(sql: &str) -> String {
+    let lines: Vec<&str> = sql
+        .lines()
+        .take_while(|l| l.starts_with("--"))
+        .map(|l| l.trim_start_matches('-').trim())
+        .filter(|l| !l.starts_with("view:"))
+        .collect();
+    if lines.is_empty() {
+        format!("`{}`", sql.trim())
+    } else {
+        lines.join(" ")
+    }
+}
 
 /// The schema as text or Markdown.
 pub fn render(format: SchemaFormat) -> String {
@@ -49,6 +67,21 @@ pub fn render(format: SchemaFormat) -> String {
                 }
                 out.push('\n');
             }
+        }
+    }
+    match format {
+        SchemaFormat::Text => out.push_str("Views (defined in every `pcapq sql` / `query` session)\n"),
+        SchemaFormat::Md => out.push_str(
+            "### Views\n\nDefined in every `pcapq sql` and `pcapq query` session over the tables above.\n\n| view | what |\n|---|---|\n",
+        ),
+    }
+    for (name, sql) in VIEWS {
+        match format {
+            SchemaFormat::Text => out.push_str(&format!("  {name} — {}\n", view_doc(sql))),
+            SchemaFormat::Md => out.push_str(&format!(
+                "| `{name}` | {} |\n",
+                view_doc(sql).replace('|', "\\|")
+            )),
         }
     }
     out

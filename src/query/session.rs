@@ -14,8 +14,24 @@ use crate::dataset::MemorySink;
 use crate::dataset::schema::TABLES;
 use crate::error::user_error;
 
-/// Views every session defines on top of the tables.
-pub const VIEWS: [(&str, &str); 1] = [("connections", "SELECT * FROM flows WHERE proto = 'tcp'")];
+/// Views every session defines on top of the tables, in dependency order: `connections`
+/// (the TCP flows), and the UVic P2 connection semantics (one connection per 4-tuple over
+/// the whole trace) from `queries/views/` (docs/tcp-summary.md).
+pub const VIEWS: [(&str, &str); 4] = [
+    ("connections", "SELECT * FROM flows WHERE proto = 'tcp'"),
+    (
+        "uvic_flows",
+        include_str!("../../queries/views/uvic_flows.sql"),
+    ),
+    (
+        "uvic_connections",
+        include_str!("../../queries/views/uvic_connections.sql"),
+    ),
+    (
+        "uvic_rtt_samples",
+        include_str!("../../queries/views/uvic_rtt_samples.sql"),
+    ),
+];
 
 fn context() -> SessionContext {
     let threads = std::thread::available_parallelism()

@@ -1,7 +1,7 @@
 //! Catalog queries against independent answers: capinfos (summary), numbers computed here
 //! from tshark's field export (packet sizes), tshark's conversation tables (host pairs),
-//! tcptrace (TCP connection counts), and hand-checked fixtures; plus the UVic report
-//! against a golden file written by hand from the assignment's rules.
+//! tcptrace (TCP connection counts), and hand-checked fixtures. The UVic report has its
+//! own module (`uvic.rs`).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,14 +16,14 @@ use pcapq::track::TrackOptions;
 
 use crate::support::{read_tsv, shared_with, sibling};
 
-fn rt() -> tokio::runtime::Runtime {
+pub fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap()
 }
 
-async fn context_for(paths: &[&Path]) -> SessionContext {
+pub async fn context_for(paths: &[&Path]) -> SessionContext {
     let specs = paths
         .iter()
         .map(|p| InputSpec::File(p.to_path_buf()))
@@ -33,8 +33,20 @@ async fn context_for(paths: &[&Path]) -> SessionContext {
     session::from_memory(sink).await.unwrap()
 }
 
+/// The rows of any SQL statement, as maps of display strings ("" for null).
+pub async fn sql_rows(ctx: &SessionContext, sql: &str) -> Vec<HashMap<String, String>> {
+    let df = ctx.sql(sql).await.unwrap();
+    let names: Vec<String> = df
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    rows(&names, &df.collect().await.unwrap())
+}
+
 /// A query's rows as maps of display strings ("" for null).
-async fn answer(
+pub async fn answer(
     ctx: &SessionContext,
     id: &str,
     params: &[(&str, &str)],
@@ -54,7 +66,7 @@ async fn answer(
     )
 }
 
-fn rows(names: &[String], batches: &[RecordBatch]) -> Vec<HashMap<String, String>> {
+pub fn rows(names: &[String], batches: &[RecordBatch]) -> Vec<HashMap<String, String>> {
     let mut out = Vec::new();
     for b in batches {
         for i in 0..b.num_rows() {
@@ -77,7 +89,7 @@ fn rows(names: &[String], batches: &[RecordBatch]) -> Vec<HashMap<String, String
     out
 }
 
-fn f(v: &str) -> f64 {
+pub fn f(v: &str) -> f64 {
     v.parse().unwrap_or_else(|_| panic!("not a number: {v:?}"))
 }
 
@@ -326,119 +338,6 @@ fn tcp_general_agrees_with_tcptrace() {
             "{name}"
         );
     }
-}
-
-/// The hand-built capture of `tcp_summary_matches_the_golden_file`: one complete
-/// connection with data both ways, one refused by RST, one left open.
-fn uvic_fixture() -> Vec<u8> {
-    use crate::fixture::{PcapOpts, Rec, Tcp, pcap, tcp};
-    const T0: i64 = 1_700_000_000_000_000_000;
-    let ms = 1_000_000i64;
-    let c = |t: i64, s: Tcp| (t, tcp("10.0.0.1", 40000, "10.0.0.2", 80, s));
-    let sv = |t: i64, s: Tcp| (t, tcp("10.0.0.2", 80, "10.0.0.1", 40000, s));
-    let frames = vec![
-        c(0, Tcp::new("S", 1000, 0)),
-        sv(10, Tcp::new("SA", 5000, 1001)),
-        c(12, Tcp::new("A", 1001, 5001)),
-        c(13, Tcp::new("PA", 1001, 5001).data(100)),
-        sv(23, Tcp::new("A", 5001, 1101)),
-        sv(24, Tcp::new("PA", 5001, 1101).data(300)),
-        c(34, Tcp::new("A", 1101, 5301)),
-        c(40, Tcp::new("FA", 1101, 5301)),
-        sv(50, Tcp::new("FA", 5301, 1102)),
-        c(60, Tcp::new("A", 1102, 5302)),
-        (
-            100,
-            tcp("10.0.0.1", 40001, "10.0.0.2", 81, Tcp::new("S", 7, 0)),
-        ),
-        (
-            101,
-            tcp("10.0.0.2", 81, "10.0.0.1", 40001, Tcp::new("RA", 0, 8)),
-        ),
-        (
-            200,
-            tcp("10.0.0.3", 5555, "10.0.0.2", 80, Tcp::new("S", 70, 0)),
-        ),
-        (
-            210,
-            tcp("10.0.0.2", 80, "10.0.0.3", 5555, Tcp::new("SA", 90, 71)),
-        ),
-        (
-            215,
-            tcp("10.0.0.3", 5555, "10.0.0.2", 80, Tcp::new("A", 71, 91)),
-        ),
-    ];
-    let recs: Vec<Rec> = frames
-        .into_iter()
-        .map(|(t, data)| Rec {
-            ts_ns: T0 + t * ms,
-            wire_len: data.len() as u32,
-            data,
-            interface: 0,
-        })
-        .collect();
-    pcap(&recs, PcapOpts::default())
-}
-
-#[test]
-fn tcp_summary_matches_the_golden_file() {
-    let (_d, path) = crate::fixture::write_temp("uvic.pcap", &uvic_fixture());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pcapq"))
-        .arg("tcp-summary")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let golden = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/tcp-summary-uvic.txt"),
-    )
-    .unwrap();
-    let got = String::from_utf8(out.stdout).unwrap();
-    if got != golden {
-        let diff: Vec<String> = golden
-            .lines()
-            .zip(got.lines())
-            .enumerate()
-            .filter(|(_, (a, b))| a != b)
-            .map(|(i, (a, b))| format!("line {}: want {a:?}, got {b:?}", i + 1))
-            .collect();
-        panic!(
-            "tcp-summary differs from the golden file:\n{}\n(lengths {} vs {} lines)",
-            diff.join("\n"),
-            golden.lines().count(),
-            got.lines().count()
-        );
-    }
-}
-
-#[test]
-fn tcp_complete_stats_on_a_hand_checked_fixture() {
-    let (_d, path) = crate::fixture::write_temp("uvic.pcap", &uvic_fixture());
-    let rt = rt();
-    let stats = rt
-        .block_on(async { answer(&context_for(&[&path]).await, "tcp-complete-stats", &[]).await });
-    let by: HashMap<String, &HashMap<String, String>> =
-        stats.iter().map(|r| (r["metric"].clone(), r)).collect();
-    // One complete connection: 60 ms from SYN to the last ACK, two 10 ms RTT samples,
-    // 10 packets, every window field 1000.
-    assert_eq!(
-        (f(&by["duration_s"]["min"]), f(&by["duration_s"]["max"])),
-        (0.06, 0.06)
-    );
-    assert_eq!(
-        (
-            f(&by["rtt_s"]["min"]),
-            f(&by["rtt_s"]["mean"]),
-            f(&by["rtt_s"]["max"])
-        ),
-        (0.01, 0.01, 0.01)
-    );
-    assert_eq!(f(&by["packets"]["mean"]), 10.0);
-    assert_eq!(f(&by["window_bytes"]["mean"]), 1000.0);
 }
 
 #[test]

@@ -15,3 +15,4 @@ mod pcaps_manifest;
 mod plots;
 mod support;
 mod tcp_fixtures;
+mod uvic;

@@ -344,18 +344,24 @@ def duck_flow_stats(con):
 
 @duck("tcp-general")
 def duck_tcp_general(con):
-    # Complete = at least one SYN and one FIN, reset = at least one RST (UVic P2), read off
-    # the `state` column's S#F#[/R] text with a regular expression.
+    # UVic P2: one connection per 4-tuple over the whole trace (the flows of a tuple, in
+    # either orientation, added up); complete = a SYN and a FIN, reset = an RST.
     return duck_records(
         con.sql(r"""
-        WITH c AS (
-            SELECT regexp_extract(state, '^S(\d+)F(\d+)(/R)?$', ['s', 'f', 'r']) AS st
+        WITH f AS (
+            SELECT CASE WHEN (orig_ip, orig_port) <= (resp_ip, resp_port)
+                        THEN (orig_ip, orig_port, resp_ip, resp_port)
+                        ELSE (resp_ip, resp_port, orig_ip, orig_port) END AS tuple,
+                   syn_count, fin_count, rst_count
             FROM flows WHERE proto = 'tcp'
+        ), c AS (
+            SELECT tuple, sum(syn_count) AS s, sum(fin_count) AS f, sum(rst_count) AS r
+            FROM f GROUP BY tuple
         )
         SELECT count(*) AS connections,
-               count(*) FILTER (st.s::INT > 0 AND st.f::INT > 0) AS complete,
-               count(*) FILTER (st.r = '/R') AS reset,
-               count(*) FILTER (NOT (st.s::INT > 0 AND st.f::INT > 0)) AS open_at_end
+               count(*) FILTER (s > 0 AND f > 0) AS complete,
+               count(*) FILTER (r > 0) AS reset,
+               count(*) FILTER (NOT (s > 0 AND f > 0)) AS open_at_end
         FROM c
         """)
     )
@@ -482,16 +488,21 @@ def duck_flow_stats_from_packets(con):
 
 
 def duck_tcp_general_from_packets(con):
-    """tcp-general with SYN/FIN/RST counted from each TCP flow's packets' flag bits."""
+    """tcp-general from the packets alone: 4-tuples and SYN/FIN/RST flag bits."""
     return duck_records(
         con.sql("""
-        WITH c AS (
-            FROM packets JOIN (FROM flows SELECT flow_id WHERE proto = 'tcp') USING (flow_id)
-            SELECT flow_id,
+        WITH p AS (
+            SELECT CASE WHEN (src_ip, src_port) <= (dst_ip, dst_port)
+                        THEN (src_ip, src_port, dst_ip, dst_port)
+                        ELSE (dst_ip, dst_port, src_ip, src_port) END AS tuple,
+                   tcp_flags
+            FROM packets WHERE ip_proto = 6 AND flow_id IS NOT NULL AND src_port IS NOT NULL
+        ), c AS (
+            SELECT tuple,
                    count(*) FILTER (tcp_flags & 2 <> 0) AS syns,
                    count(*) FILTER (tcp_flags & 1 <> 0) AS fins,
                    count(*) FILTER (tcp_flags & 4 <> 0) AS rsts
-            GROUP BY ALL
+            FROM p GROUP BY tuple
         )
         SELECT count(*) AS connections,
                count(*) FILTER (syns > 0 AND fins > 0) AS complete,
@@ -637,13 +648,24 @@ def pd_flow_stats(t):
 
 @pandas_fn("tcp-general")
 def pd_tcp_general(t):
-    c = t["flows"][t["flows"]["proto"] == "tcp"]
-    complete = (c["syn_count"] > 0) & (c["fin_count"] > 0)
+    # UVic P2: one connection per 4-tuple (either direction) over the whole trace.
+    p = t["packets"]
+    p = p[(p["ip_proto"] == 6) & p["flow_id"].notna() & p["src_port"].notna()]
+    a = p["src_ip"] + " " + p["src_port"].astype("int64").astype(str)
+    b = p["dst_ip"] + " " + p["dst_port"].astype("int64").astype(str)
+    tuple_key = a.where(a <= b, b) + " " + b.where(a <= b, a)
+    flags = p["tcp_flags"].fillna(0).astype("int64")
+    c = (
+        pd.DataFrame({"t": tuple_key, "s": flags & 2 != 0, "f": flags & 1 != 0, "r": flags & 4 != 0})
+        .groupby("t")
+        .sum()
+    )
+    complete = (c["s"] > 0) & (c["f"] > 0)
     return [
         {
             "connections": len(c),
             "complete": int(complete.sum()),
-            "reset": int((c["rst_count"] > 0).sum()),
+            "reset": int((c["r"] > 0).sum()),
             "open_at_end": int((~complete).sum()),
         }
     ]
