@@ -116,6 +116,7 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         tsc(&|r| r.first_ts),
         tsc(&|r| r.last_ts),
         f64c(&|r| Some(r.duration)),
+        boolc(&|r| Some(r.first_from_orig)),
         u64c(&|r| Some(r.orig.pkts)),
         u64c(&|r| Some(r.resp.pkts)),
         u64c(&|r| Some(r.orig_bytes)),
@@ -137,6 +138,12 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         boolc(&|r| r.tcp.as_ref().map(|t| t.complete)),
         boolc(&|r| r.tcp.as_ref().map(|t| t.reset)),
         boolc(&|r| r.tcp.as_ref().map(|t| !t.complete)),
+        {
+            let mut b = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
+            rows.iter()
+                .for_each(|r| b.append_option(r.tcp.as_ref().and_then(|t| t.last_fin_ts)));
+            Arc::new(b.finish())
+        },
         strc(&|r| r.conn_state.map(str::to_string)),
         strc(&|r| Some(r.history.clone())),
         f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt)),

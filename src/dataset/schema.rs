@@ -291,6 +291,11 @@ pub const FLOWS: TableDef = TableDef {
         req("first_ts", TsNs, "Time of the flow's first packet."),
         req("last_ts", TsNs, "Time of the flow's last packet."),
         req("duration", F64, "last_ts − first_ts, in seconds."),
+        req(
+            "first_from_orig",
+            Bool,
+            "The flow's first packet came from the originator (false when Zeek's rules made its receiver the originator).",
+        ),
         req("orig_pkts", U64, "Packets from the originator."),
         req("resp_pkts", U64, "Packets from the responder."),
         req(
@@ -375,6 +380,11 @@ pub const FLOWS: TableDef = TableDef {
             "open_at_end",
             Bool,
             "TCP: not complete (reset or not): still open when the capture ended, as UVic P2 counts it.",
+        ),
+        col(
+            "last_fin_ts",
+            TsNs,
+            "TCP: time of the last segment carrying FIN, either direction (the UVic end time).",
         ),
         col(
             "conn_state",

@@ -77,6 +77,8 @@ pub struct TcpFlow {
     pub wscale: [Option<u8>; 2],
     /// Whether each side's SYN has been seen.
     pub syn_seen: [bool; 2],
+    /// Time of the last segment with FIN set (0: none yet).
+    pub last_fin_ts: i64,
     /// Segments with SYN / FIN / RST set, both directions.
     pub syn_count: u32,
     pub fin_count: u32,
@@ -137,6 +139,8 @@ pub struct Flow {
     pub index_hash: u32,
     /// Which key side is the originator.
     pub orig_side: usize,
+    /// Which key side sent the first packet (the UVic report's connection source).
+    pub first_side: u8,
     /// Time of the first packet.
     pub first_ts: i64,
     /// Time of the last packet.
@@ -176,6 +180,7 @@ pub struct FlowRecord {
     pub first_ts: i64,
     pub last_ts: i64,
     pub duration: f64,
+    pub first_from_orig: bool,
     pub orig: DirStats,
     pub resp: DirStats,
     pub orig_bytes: u64,
@@ -198,6 +203,7 @@ pub struct TcpRecord {
     pub state: String,
     pub complete: bool,
     pub reset: bool,
+    pub last_fin_ts: Option<i64>,
     pub handshake_rtt: Option<f64>,
     pub handshake_rtt_server: Option<f64>,
     pub handshake_rtt_client: Option<f64>,
@@ -300,6 +306,7 @@ impl Flow {
             first_ts: self.first_ts,
             last_ts: self.last_ts,
             duration,
+            first_from_orig: usize::from(self.first_side) == o,
             orig: self.dirs[o],
             resp: self.dirs[r],
             orig_bytes,
@@ -331,6 +338,7 @@ fn tcp_record(t: &TcpFlow, o: usize) -> TcpRecord {
         state,
         complete: t.syn_count > 0 && t.fin_count > 0,
         reset,
+        last_fin_ts: (t.fin_count > 0).then_some(t.last_fin_ts),
         handshake_rtt: secs(hs.and_then(|h| h.total)),
         handshake_rtt_server: secs(hs.and_then(|h| h.server)),
         handshake_rtt_client: secs(hs.and_then(|h| h.client)),

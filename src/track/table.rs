@@ -281,7 +281,10 @@ impl Tracker {
             }
             let syn = t.flags & tcp_flag::SYN != 0;
             tcp.syn_count += u32::from(syn);
-            tcp.fin_count += u32::from(t.flags & tcp_flag::FIN != 0);
+            if t.flags & tcp_flag::FIN != 0 {
+                tcp.fin_count += 1;
+                tcp.last_fin_ts = tcp.last_fin_ts.max(ts);
+            }
             tcp.rst_count += u32::from(t.flags & tcp_flag::RST != 0);
             if syn {
                 tcp.syn_seen[side] = true;
@@ -467,6 +470,7 @@ impl Tracker {
             key,
             index_hash: hash,
             orig_side,
+            first_side: side as u8,
             first_ts: ts,
             last_ts: ts,
             duration_end_ts: ts,
