@@ -7,34 +7,31 @@ WITH keyed AS (
     SELECT flow_id, orig_ip, orig_port, resp_ip, resp_port, first_ts, last_fin_ts,
            orig_pkts, resp_pkts, orig_payload_bytes, resp_payload_bytes,
            syn_count, fin_count, rst_count, win_raw_min, win_raw_sum, win_raw_max,
-           -- the 4-tuple in a fixed order, whichever side originated the flow
-           CASE WHEN orig_ip < resp_ip OR (orig_ip = resp_ip AND orig_port <= resp_port)
-                THEN orig_ip || ' ' || CAST(orig_port AS VARCHAR) || ' ' || resp_ip || ' ' || CAST(resp_port AS VARCHAR)
-                ELSE resp_ip || ' ' || CAST(resp_port AS VARCHAR) || ' ' || orig_ip || ' ' || CAST(orig_port AS VARCHAR)
-           END AS tuple,
+           -- the connection key: the Community ID hashes the 4-tuple, either direction
+           community_id,
            CASE WHEN first_from_orig THEN orig_ip ELSE resp_ip END AS first_sender_ip,
            CASE WHEN first_from_orig THEN orig_port ELSE resp_port END AS first_sender_port
     FROM flows
     WHERE proto = 'tcp'
 ), conns AS (
     -- one row per 4-tuple: when it starts, and who sent its first packet
-    SELECT tuple,
+    SELECT community_id,
            min(first_ts) AS conn_first_ts,
            min(flow_id) AS conn_first_flow,
            first_value(first_sender_ip ORDER BY first_ts, flow_id) AS src_ip,
            first_value(first_sender_port ORDER BY first_ts, flow_id) AS src_port
     FROM keyed
-    GROUP BY tuple
+    GROUP BY community_id
 ), numbered AS (
-    SELECT tuple, src_ip, src_port,
+    SELECT community_id, src_ip, src_port,
            row_number() OVER (ORDER BY conn_first_ts, conn_first_flow) AS connection
     FROM conns
 ), placed AS (
     SELECT k.*, n.connection, n.src_ip, n.src_port
-    FROM keyed k JOIN numbered n ON k.tuple = n.tuple
+    FROM keyed k JOIN numbered n ON k.community_id = n.community_id
 )
 SELECT connection,
-       flow_id, tuple, first_ts, last_fin_ts, src_ip, src_port,
+       flow_id, community_id, first_ts, last_fin_ts, src_ip, src_port,
        CASE WHEN orig_ip = src_ip AND orig_port = src_port THEN resp_ip ELSE orig_ip END AS dst_ip,
        CASE WHEN orig_ip = src_ip AND orig_port = src_port THEN resp_port ELSE orig_port END AS dst_port,
        orig_ip = src_ip AND orig_port = src_port AS orig_is_src,
