@@ -14,21 +14,15 @@ WITH keyed AS (
     FROM flows
     WHERE proto = 'tcp'
 ), conns AS (
-    -- one row per 4-tuple: when it starts, and who sent its first packet
-    SELECT community_id,
-           min(first_ts) AS conn_first_ts,
-           min(flow_id) AS conn_first_flow,
-           first_value(first_sender_ip ORDER BY first_ts, flow_id) AS src_ip,
-           first_value(first_sender_port ORDER BY first_ts, flow_id) AS src_port
-    FROM keyed
-    GROUP BY community_id
-), numbered AS (
-    SELECT community_id, src_ip, src_port,
-           row_number() OVER (ORDER BY conn_first_ts, conn_first_flow) AS connection
-    FROM conns
+    -- one row per 4-tuple, numbered by its first flow (flow ids follow first packets)
+    SELECT community_id, first_flow, row_number() OVER (ORDER BY first_flow) AS connection
+    FROM (SELECT community_id, min(flow_id) AS first_flow FROM keyed GROUP BY community_id)
 ), placed AS (
-    SELECT k.*, n.connection, n.src_ip, n.src_port
-    FROM keyed k JOIN numbered n ON k.community_id = n.community_id
+    -- every flow with its connection, whose source sent the first flow's first packet
+    SELECT k.*, c.connection, f.first_sender_ip AS src_ip, f.first_sender_port AS src_port
+    FROM keyed k
+    JOIN conns c ON k.community_id = c.community_id
+    JOIN keyed f ON f.flow_id = c.first_flow
 )
 SELECT connection,
        flow_id, community_id, first_ts, last_fin_ts, src_ip, src_port,
