@@ -208,7 +208,8 @@ impl fmt::Display for DecodeError {
 /// Everything pcapq reads from one frame's headers.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Packet {
-    /// First EtherType (outermost), as tshark's `eth.type`; also set for Linux cooked captures.
+    /// First EtherType (outermost), as tshark's `eth.type`; also the EtherType-valued
+    /// protocol field of Linux cooked captures and Cisco HDLC.
     pub eth_type: Option<u16>,
     /// Outermost 802.1Q VLAN id.
     pub vlan: Option<u16>,

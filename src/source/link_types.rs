@@ -6,7 +6,9 @@ pub fn short_name(link_type: u32) -> String {
     let name = match link_type {
         0 => "null",
         1 => "ether",
+        9 | 50 => "ppp",
         12 | 14 | 101 => "rawip",
+        104 => "chdlc",
         105 => "ieee-802-11",
         108 | 109 => "loop",
         113 => "linux-sll",
@@ -24,6 +26,6 @@ pub fn short_name(link_type: u32) -> String {
 pub fn is_supported(link_type: u32) -> bool {
     matches!(
         link_type,
-        0 | 1 | 12 | 14 | 101 | 108 | 109 | 113 | 228 | 229 | 276
+        0 | 1 | 9 | 12 | 14 | 50 | 101 | 104 | 108 | 109 | 113 | 228 | 229 | 276
     )
 }

@@ -22,9 +22,20 @@ fn eth(ethertype_and_more: &[u8], payload: &[u8]) -> Vec<u8> {
 
 /// Converts one frame of `link_type` and returns the decoded row.
 fn decode(link_type: u32, frame: Vec<u8>) -> std::collections::HashMap<String, String> {
+    let wire_len = frame.len() as u32;
+    decode_cut(link_type, frame, wire_len)
+}
+
+/// Like [`decode`], for a frame of `wire_len` bytes on the wire (more than captured when
+/// a snap length cut it).
+fn decode_cut(
+    link_type: u32,
+    frame: Vec<u8>,
+    wire_len: u32,
+) -> std::collections::HashMap<String, String> {
     let recs = vec![Rec {
         ts_ns: T0,
-        wire_len: frame.len() as u32,
+        wire_len,
         data: frame,
         interface: 0,
     }];
@@ -39,6 +50,7 @@ fn decode(link_type: u32, frame: Vec<u8>) -> std::collections::HashMap<String, S
         ),
     );
     let out = convert(&[&path]);
+    assert_eq!(out.packets.len(), 1, "every frame keeps its row");
     out.packets
         .rows(&[
             "eth_type",
@@ -47,6 +59,7 @@ fn decode(link_type: u32, frame: Vec<u8>) -> std::collections::HashMap<String, S
             "src_ip",
             "dst_ip",
             "dst_port",
+            "ip_len",
             "decode_error",
             "flow_id",
         ])
@@ -156,10 +169,79 @@ fn bsd_loopback_in_either_byte_order() {
 
 #[test]
 fn an_unsupported_link_type_still_gives_a_row() {
-    let r = decode(105, vec![0u8; 40]);
+    let r = decode(195, vec![0u8; 40]);
     assert_eq!(r["src_ip"], "");
     assert!(
-        r["decode_error"].contains("unsupported link type 105"),
+        r["decode_error"].contains("unsupported link type 195"),
         "{r:?}"
+    );
+}
+
+type Row = std::collections::HashMap<String, String>;
+
+fn cat(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+/// A row kept with no network layer and no error.
+fn assert_not_ip(row: &Row, what: &str) {
+    assert_eq!(row["ip_version"], "", "{what}: {row:?}");
+    assert_eq!(row["decode_error"], "", "{what}: {row:?}");
+    assert_eq!(row["flow_id"], "", "{what}: no flow");
+}
+
+/// A row kept with no network layer and a decode error containing `error`.
+fn assert_error(row: &Row, error: &str, what: &str) {
+    assert_eq!(row["ip_version"], "", "{what}: {row:?}");
+    assert!(row["decode_error"].contains(error), "{what}: {row:?}");
+}
+
+#[test]
+fn ppp_with_and_without_hdlc_framing() {
+    for lt in [9, 50] {
+        let r = decode(lt, cat(&[&[0xff, 0x03, 0x00, 0x21], &ip4()]));
+        assert_ip4(&r, "PPP in HDLC-like framing");
+        assert_eq!(r["eth_type"], "", "a PPP protocol number is no EtherType");
+        assert_ip4(
+            &decode(lt, cat(&[&[0x00, 0x21], &ip4()])),
+            "no address/control",
+        );
+        assert_ip4(&decode(lt, cat(&[&[0x21], &ip4()])), "compressed protocol");
+        let r = decode(lt, cat(&[&[0xff, 0x03, 0x00, 0x57], &ip6()]));
+        assert_eq!(r["src_ip"], "2001:db8::1", "PPP IPv6: {r:?}");
+        let r = decode(lt, cat(&[&[0xff, 0x03, 0x02, 0x81, 0, 1, 1, 0x40], &ip4()]));
+        assert_ip4(&r, "MPLS over PPP");
+        // LCP echo request: no IP, no error.
+        let lcp = [0xff, 0x03, 0xc0, 0x21, 0x09, 0x01, 0x00, 0x08, 0, 0, 0, 0];
+        assert_not_ip(&decode(lt, lcp.to_vec()), "LCP");
+        assert_error(
+            &decode(lt, vec![0xff, 0x03, 0x00]),
+            "PPP header truncated",
+            "cut",
+        );
+        assert_error(&decode(lt, vec![]), "PPP header truncated", "empty");
+    }
+    // A PPP-in-HDLC link may carry Cisco HDLC frames.
+    let r = decode(50, cat(&[&[0x0f, 0x00, 0x08, 0x00], &ip4()]));
+    assert_ip4(&r, "Cisco HDLC on a PPP link");
+    assert_eq!(r["eth_type"], "2048");
+}
+
+#[test]
+fn cisco_hdlc() {
+    let r = decode(104, cat(&[&[0x0f, 0x00, 0x08, 0x00], &ip4()]));
+    assert_ip4(&r, "Cisco HDLC");
+    assert_eq!(r["eth_type"], "2048");
+    let r = decode(104, cat(&[&[0x8f, 0x00, 0x86, 0xdd], &ip6()]));
+    assert_eq!(r["src_ip"], "2001:db8::1", "Cisco HDLC IPv6: {r:?}");
+    // SLARP keepalive: its protocol is kept, no IP, no error.
+    let slarp = cat(&[&[0x8f, 0x00, 0x80, 0x35], &[0, 0, 0, 2], &[0; 16]]);
+    let r = decode(104, slarp);
+    assert_not_ip(&r, "SLARP");
+    assert_eq!(r["eth_type"], "32821");
+    assert_error(
+        &decode(104, vec![0x0f, 0x00, 0x08]),
+        "Cisco HDLC header truncated",
+        "cut",
     );
 }

@@ -2,11 +2,14 @@
 //! and PPPoE walked down to IP.
 
 use super::super::packet::{DecodeError, Packet};
-use super::{NetworkPayload, be16, truncated};
+use super::{NetworkPayload, be16, ppp, truncated};
 
-const ETH_IPV4: u16 = 0x0800;
-const ETH_IPV6: u16 = 0x86dd;
-const ETH_MPLS: [u16; 2] = [0x8847, 0x8848];
+/// EtherType of IPv4.
+pub(super) const ETH_IPV4: u16 = 0x0800;
+/// EtherType of IPv6.
+pub(super) const ETH_IPV6: u16 = 0x86dd;
+/// EtherTypes of MPLS unicast and multicast.
+pub(super) const ETH_MPLS: [u16; 2] = [0x8847, 0x8848];
 const ETH_VLAN: [u16; 3] = [0x8100, 0x88a8, 0x9100];
 const ETH_PPPOE_SESSION: u16 = 0x8864;
 /// Tags walked before giving up (QinQ needs 2; more is legal but rare).
@@ -34,16 +37,11 @@ pub(super) fn ether_payload<'a>(
             }
             t if ETH_MPLS.contains(&t) => return mpls(rest, packet),
             ETH_PPPOE_SESSION => {
-                // PPPoE header (6 bytes) then the PPP protocol field.
-                let Some(ppp_proto) = be16(rest, 6) else {
+                // PPPoE header (6 bytes), then PPP from its protocol field on.
+                let Some(ppp_frame) = rest.get(6..) else {
                     return truncated(packet, "PPPoE", rest.len(), 8);
                 };
-                let bytes = &rest[8..];
-                return match ppp_proto {
-                    0x0021 => NetworkPayload::ip(bytes, 4),
-                    0x0057 => NetworkPayload::ip(bytes, 6),
-                    _ => NetworkPayload::NotIp,
-                };
+                return ppp::protocol_and_payload(ppp_frame, "PPPoE", 6, packet);
             }
             _ => return NetworkPayload::NotIp,
         }
@@ -53,7 +51,7 @@ pub(super) fn ether_payload<'a>(
 
 /// MPLS label stack: 4 bytes per label until the bottom-of-stack bit; the payload's IP
 /// version is guessed from its first nibble, as Zeek and tcpdump do.
-fn mpls<'a>(mut rest: &'a [u8], packet: &mut Packet) -> NetworkPayload<'a> {
+pub(super) fn mpls<'a>(mut rest: &'a [u8], packet: &mut Packet) -> NetworkPayload<'a> {
     loop {
         let Some(label) = rest.get(..4) else {
             packet.error = Some(DecodeError::MplsStackTooDeep);

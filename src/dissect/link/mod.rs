@@ -6,13 +6,15 @@
 //! error ([`NetworkPayload::Stopped`]).
 //!
 //! `eth_type` holds the EtherType with which a link layer announces its payload: the
-//! Ethernet type and the Linux cooked protocol. Link layers that announce their payload
-//! otherwise (the address family of loopback, raw IP) leave it null.
+//! Ethernet type, the Linux cooked protocol and the Cisco HDLC protocol. Link layers that
+//! announce their payload otherwise (PPP's protocol number, the address family of
+//! loopback, raw IP) leave it null.
 
 mod cooked;
 mod ethernet;
 mod ethertype;
 mod loopback;
+mod ppp;
 
 use super::packet::{DecodeError, Packet};
 
@@ -71,6 +73,8 @@ pub fn strip_link<'a>(link_type: u32, data: &'a [u8], packet: &mut Packet) -> Ne
         0 | 108 | 109 => loopback::loopback(link_type, data, packet),
         113 => cooked::linux_sll(data, packet),
         276 => cooked::linux_sll2(data, packet),
+        9 | 50 => ppp::ppp(data, packet),
+        104 => ppp::cisco_hdlc(data, packet),
         other => {
             packet.error = Some(DecodeError::UnsupportedLinkType(other));
             NetworkPayload::Stopped
