@@ -13,6 +13,7 @@ pub fn short_name(link_type: u32) -> String {
         108 | 109 => "loop",
         113 => "linux-sll",
         127 => "ieee-802-11-radiotap",
+        192 => "ppi",
         228 => "rawip4",
         229 => "rawip6",
         276 => "linux-sll2",
@@ -22,10 +23,12 @@ pub fn short_name(link_type: u32) -> String {
     name.to_string()
 }
 
+/// Link types pcapq's dissector decodes.
+const SUPPORTED: &[u32] = &[
+    0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 109, 113, 127, 192, 228, 229, 276,
+];
+
 /// Whether pcapq's dissector decodes this link type.
 pub fn is_supported(link_type: u32) -> bool {
-    matches!(
-        link_type,
-        0 | 1 | 9 | 12 | 14 | 50 | 101 | 104 | 108 | 109 | 113 | 228 | 229 | 276
-    )
+    SUPPORTED.contains(&link_type)
 }
