@@ -16,6 +16,7 @@ pub fn short_name(link_type: u32) -> String {
         192 => "ppi",
         228 => "rawip4",
         229 => "rawip6",
+        239 => "nflog",
         276 => "linux-sll2",
         u32::MAX => "undefined-interface",
         n => return format!("linktype-{n}"),
@@ -25,7 +26,7 @@ pub fn short_name(link_type: u32) -> String {
 
 /// Link types pcapq's dissector decodes.
 const SUPPORTED: &[u32] = &[
-    0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 109, 113, 127, 192, 228, 229, 276,
+    0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 109, 113, 127, 192, 228, 229, 239, 276,
 ];
 
 /// Whether pcapq's dissector decodes this link type.

@@ -505,3 +505,80 @@ fn ppi_hostile_lengths() {
         "cut",
     );
 }
+
+/// An NFLOG frame: family, version 0, resource id, then TLVs of (type, value), each
+/// padded to 4 bytes, lengths and types in little- or big-endian order.
+fn nflog(family: u8, tlvs: &[(u16, &[u8])], big_endian: bool) -> Vec<u8> {
+    let mut f = vec![family, 0, 0, 1];
+    for (t, v) in tlvs {
+        let len = (4 + v.len()) as u16;
+        let (len, t) = if big_endian {
+            (len.to_be_bytes(), t.to_be_bytes())
+        } else {
+            (len.to_le_bytes(), t.to_le_bytes())
+        };
+        f.extend(len);
+        f.extend(t);
+        f.extend_from_slice(v);
+        f.resize(f.len().next_multiple_of(4), 0);
+    }
+    f
+}
+
+/// NFULA_PACKET_HDR (type 1): hardware protocol 0x0800, hook 1.
+const NF_PACKET_HDR: (u16, &[u8]) = (1, &[0x08, 0x00, 0x01, 0x00]);
+/// NFULA_PREFIX (type 10), 5 bytes: padding follows.
+const NF_PREFIX: (u16, &[u8]) = (10, b"drop\0");
+
+#[test]
+fn nflog_payload_tlv() {
+    let ip = ip4();
+    let r = decode(239, nflog(2, &[NF_PACKET_HDR, NF_PREFIX, (9, &ip)], false));
+    assert_ip4(&r, "NFLOG");
+    assert_eq!(r["eth_type"], "", "an address family is no EtherType");
+    let r = decode(239, nflog(2, &[NF_PACKET_HDR, (9, &ip)], true));
+    assert_ip4(&r, "NFLOG with big-endian TLVs");
+    let ip = ip6();
+    let r = decode(239, nflog(10, &[NF_PACKET_HDR, (9, &ip)], false));
+    assert_eq!(r["src_ip"], "2001:db8::1", "AF_INET6: {r:?}");
+    // The nested flag in a type's top bit is not part of it.
+    let ip = ip4_unsized();
+    let r = decode(239, nflog(2, &[(0x8009, &ip)], false));
+    assert_eq!(r["ip_len"], "40", "{r:?}");
+    // Without a payload TLV, or of another family: no IP, no error.
+    assert_not_ip(
+        &decode(239, nflog(2, &[NF_PACKET_HDR, NF_PREFIX], false)),
+        "no payload",
+    );
+    assert_not_ip(&decode(239, nflog(7, &[(9, &ip)], false)), "family 7");
+    // A payload cut by the snap length decodes as far as it goes.
+    let full = nflog(2, &[NF_PACKET_HDR, (9, &ip4())], false);
+    let r = decode_cut(239, full[..full.len() - 10].to_vec(), full.len() as u32);
+    assert_eq!(r["src_ip"], "192.0.2.1", "snap length cut: {r:?}");
+}
+
+#[test]
+fn nflog_hostile_lengths() {
+    let ip = ip4();
+    let frame = nflog(2, &[NF_PACKET_HDR, (9, &ip)], false);
+    // The payload TLV's length (little-endian, at byte 12): 0, then past the frame.
+    for (len, error) in [
+        (0u16, "bogus NFLOG TLV length 0"),
+        (0x4000, "NFLOG TLV header truncated: 44 of 16384 bytes"),
+    ] {
+        let r = decode(239, patched(frame.clone(), 12, &len.to_le_bytes()));
+        assert_error(&r, error, "payload TLV length");
+    }
+    // Neither byte order reads sensibly: tshark then takes big-endian.
+    let three = patched(nflog(2, &[NF_PACKET_HDR], true), 4, &3u16.to_be_bytes());
+    assert_error(
+        &decode(239, three),
+        "bogus NFLOG TLV length 3",
+        "TLV length 3",
+    );
+    assert_error(
+        &decode(239, vec![2, 0, 0]),
+        "NFLOG header truncated: 3 of 4",
+        "cut",
+    );
+}

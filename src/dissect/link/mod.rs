@@ -9,13 +9,14 @@
 //! `eth_type` holds the EtherType with which a link layer announces its payload: the
 //! Ethernet type, the Linux cooked protocol, the Cisco HDLC protocol and the 802.11
 //! LLC/SNAP type. Link layers that announce their payload otherwise (PPP's protocol
-//! number, the address family of loopback, raw IP) leave it null.
+//! number, the address family of loopback and NFLOG, raw IP) leave it null.
 
 mod cooked;
 mod ethernet;
 mod ethertype;
 mod ieee80211;
 mod loopback;
+mod nflog;
 mod ppi;
 mod ppp;
 mod radiotap;
@@ -155,6 +156,7 @@ fn strip<'a>(link_type: u32, frame: LinkFrame<'a>, packet: &mut Packet) -> Netwo
         105 => ieee80211::ieee80211(data, packet, false),
         127 => radiotap::radiotap(frame, packet),
         192 => ppi::ppi(frame, packet),
+        239 => nflog::nflog(frame, packet),
         other => {
             packet.error = Some(DecodeError::UnsupportedLinkType(other));
             NetworkPayload::Stopped
