@@ -20,6 +20,8 @@ mod nflog;
 mod ppi;
 mod ppp;
 mod radiotap;
+#[cfg(test)]
+mod tests;
 
 use super::packet::{DecodeError, Packet};
 
