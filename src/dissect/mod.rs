@@ -23,7 +23,7 @@ pub fn dissect(frame: &Frame<'_>) -> Packet {
         return packet;
     }
     if let NetworkPayload::Ip { bytes, version } =
-        link::strip_link(frame.link_type, frame.data, &mut packet)
+        link::strip_link(frame.link_type, frame.data, frame.wire_len, &mut packet)
         && let Some(t) = ip::network(bytes, version, &mut packet)
     {
         transport::transport(t, &mut packet);

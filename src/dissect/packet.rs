@@ -150,6 +150,16 @@ pub enum DecodeError {
     BadTcpHeaderLength(u8),
     /// MPLS label stack without a bottom-of-stack label in the captured bytes.
     MplsStackTooDeep,
+    /// A link-layer header field (a version, a length) whose value leaves the rest of the
+    /// frame undecodable.
+    BadLinkHeader {
+        /// Which header.
+        layer: &'static str,
+        /// Which of its fields.
+        field: &'static str,
+        /// The value found.
+        value: u32,
+    },
 }
 
 impl fmt::Display for DecodeError {
@@ -201,6 +211,11 @@ impl fmt::Display for DecodeError {
             DecodeError::MplsStackTooDeep => {
                 f.write_str("MPLS label stack has no bottom in the captured bytes")
             }
+            DecodeError::BadLinkHeader {
+                layer,
+                field,
+                value,
+            } => write!(f, "bogus {layer} {field} {value}"),
         }
     }
 }
@@ -208,7 +223,8 @@ impl fmt::Display for DecodeError {
 /// Everything pcapq reads from one frame's headers.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Packet {
-    /// First EtherType (outermost), as tshark's `eth.type`; also set for Linux cooked captures.
+    /// First EtherType (outermost), as tshark's `eth.type`; also the EtherType-valued
+    /// protocol field of Linux cooked captures, Cisco HDLC and 802.11 LLC/SNAP.
     pub eth_type: Option<u16>,
     /// Outermost 802.1Q VLAN id.
     pub vlan: Option<u16>,

@@ -6,13 +6,17 @@ pub fn short_name(link_type: u32) -> String {
     let name = match link_type {
         0 => "null",
         1 => "ether",
+        9 | 50 => "ppp",
         12 | 14 | 101 => "rawip",
+        104 => "chdlc",
         105 => "ieee-802-11",
         108 | 109 => "loop",
         113 => "linux-sll",
         127 => "ieee-802-11-radiotap",
+        192 => "ppi",
         228 => "rawip4",
         229 => "rawip6",
+        239 => "nflog",
         276 => "linux-sll2",
         u32::MAX => "undefined-interface",
         n => return format!("linktype-{n}"),
@@ -20,10 +24,12 @@ pub fn short_name(link_type: u32) -> String {
     name.to_string()
 }
 
+/// Link types pcapq's dissector decodes.
+const SUPPORTED: &[u32] = &[
+    0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 109, 113, 127, 192, 228, 229, 239, 276,
+];
+
 /// Whether pcapq's dissector decodes this link type.
 pub fn is_supported(link_type: u32) -> bool {
-    matches!(
-        link_type,
-        0 | 1 | 12 | 14 | 101 | 108 | 109 | 113 | 228 | 229 | 276
-    )
+    SUPPORTED.contains(&link_type)
 }

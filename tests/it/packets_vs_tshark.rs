@@ -22,6 +22,23 @@ fn bool_flag(v: &str) -> &'static str {
     if v == "true" { "1" } else { "" }
 }
 
+/// Link layers whose protocol field is an EtherType that tshark names after the link layer
+/// (no `eth.type`), and pcapq stores as `eth_type`.
+fn ether_type_named_otherwise(link: &str) -> Option<&'static str> {
+    match link {
+        "linux-sll" | "linux-sll2" => {
+            Some("tshark names the Linux cooked protocol sll.etype, pcapq stores it as eth_type")
+        }
+        "chdlc" => {
+            Some("tshark names the Cisco HDLC protocol chdlc.protocol, pcapq stores it as eth_type")
+        }
+        "ieee-802-11" | "ieee-802-11-radiotap" => {
+            Some("tshark names the 802.11 LLC/SNAP type llc.type, pcapq stores it as eth_type")
+        }
+        _ => None,
+    }
+}
+
 /// Why a field of a frame may differ from tshark, or None when it must be equal.
 fn exception(
     field: &str,
@@ -33,9 +50,7 @@ fn exception(
     let fragment =
         ours["fragment"] == "first" || ours["fragment"] == "later" || t["ipv6.nxt"] == "44";
     match field {
-        "eth_type" if link.starts_with("linux-sll") => {
-            Some("tshark names the Linux cooked protocol sll.etype, pcapq stores it as eth_type")
-        }
+        "eth_type" if t["eth.type"].is_empty() => ether_type_named_otherwise(link),
         "ip_proto" if IPV6_EXTENSIONS.contains(&t["ipv6.nxt"].as_str()) => {
             Some("ipv6.nxt is the first extension header; ip_proto is where the chain ends")
         }
@@ -70,6 +85,7 @@ fn every_frame_matches_tshark() {
     let mut excused: HashMap<&str, usize> = HashMap::new();
     let mut failures = Vec::new();
     for cap in &captures {
+        let compared_before = compared;
         let expected = read_tsv(&sibling(cap, ".tshark-packets.tsv"));
         let out = convert(&[cap]);
         let link = out.captures.col("link_types")[0].clone();
@@ -235,6 +251,11 @@ fn every_frame_matches_tshark() {
                 }
             }
         }
+        eprintln!(
+            "{name}: {} frames, {} fields equal to tshark's",
+            expected.len(),
+            compared - compared_before
+        );
     }
     for (why, n) in &excused {
         eprintln!("excused {n}×: {why}");

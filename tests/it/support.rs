@@ -15,7 +15,7 @@ use pcapq::source::{InputSpec, MergedSource};
 use pcapq::track::TrackOptions;
 
 /// Folders of `tests/pcaps` whose captures the comparisons walk.
-pub const SHARED_FOLDERS: [&str; 3] = ["zeek", "tcpdump", "malformed"];
+pub const SHARED_FOLDERS: [&str; 4] = ["zeek", "tcpdump", "malformed", "linktypes"];
 
 /// `tests/pcaps`: the public test captures carried in the repository (a copy of the
 /// project's shared captures, with their manifest and licences). A clone without them is
@@ -72,6 +72,12 @@ pub fn record_compared(test: &str, tool: &str, captures: usize, values: usize) {
         dir.join(format!("{test}.txt")),
         format!("{test}: {captures} captures, {values} values compared with {tool}\n"),
     );
+}
+
+/// tcptrace's error when it could not read a capture (its output file then ends with a
+/// `# exit N: …` line instead of connections: NFLOG, SLL2, PPP in HDLC framing, …).
+pub fn tcptrace_error(text: &str) -> Option<&str> {
+    text.lines().find(|l| l.starts_with("# exit "))
 }
 
 /// The sibling `<capture><suffix>` file.
