@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::QueryArgs;
+use crate::query::session::VIEWS;
 use crate::query::{catalog, output};
 
 /// The catalog as a table: id, question, parameters.
@@ -26,6 +27,35 @@ pub fn list() -> String {
     out
 }
 
+/// Whether `sql` reads the table or view `name` (`FROM name` or `JOIN name`).
+fn reads(sql: &str, name: &str) -> bool {
+    let words: Vec<&str> = sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).any(|w| {
+        (w[0].eq_ignore_ascii_case("from") || w[0].eq_ignore_ascii_case("join")) && w[1] == name
+    })
+}
+
+/// The session views a query reads, directly or through another view, in definition
+/// order, so that `--show-sql` shows everything the answer comes from.
+fn views_used(sql: &str) -> Vec<(&'static str, &'static str)> {
+    let mut needed = vec![false; VIEWS.len()];
+    // VIEWS is in dependency order: a view reads only views defined before it.
+    for i in (0..VIEWS.len()).rev() {
+        let (name, _) = VIEWS[i];
+        needed[i] =
+            reads(sql, name) || (i + 1..VIEWS.len()).any(|j| needed[j] && reads(VIEWS[j].1, name));
+    }
+    VIEWS
+        .iter()
+        .zip(needed)
+        .filter(|(_, n)| *n)
+        .map(|(v, _)| *v)
+        .collect()
+}
+
 /// Runs `pcapq query`.
 pub fn run(args: &QueryArgs) -> Result<()> {
     if args.list {
@@ -36,6 +66,12 @@ pub fn run(args: &QueryArgs) -> Result<()> {
     let q = catalog::find(id)?;
     if args.show_sql {
         println!("{}", q.sql.trim_end());
+        for (name, sql) in views_used(q.sql) {
+            println!(
+                "\n-- The view {name}, defined in every session:\n{}",
+                sql.trim_end()
+            );
+        }
         return Ok(());
     }
     let rt = super::data::runtime()?;
@@ -45,4 +81,26 @@ pub fn run(args: &QueryArgs) -> Result<()> {
         let stream = df.execute_stream().await?;
         output::write_stream(stream, args.format, args.output.as_deref(), |e| e.into()).await
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_sql_includes_the_views_a_query_reads() {
+        let names = |id: &str| -> Vec<&str> {
+            views_used(catalog::find(id).unwrap().sql)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect()
+        };
+        assert_eq!(names("tcp-general"), vec!["uvic_flows", "uvic_connections"]);
+        assert_eq!(
+            names("tcp-complete-stats"),
+            vec!["uvic_flows", "uvic_connections", "uvic_rtt_samples"]
+        );
+        assert_eq!(names("rtt"), vec!["connections"]);
+        assert!(names("summary").is_empty());
+    }
 }
