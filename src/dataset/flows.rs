@@ -91,9 +91,9 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         rows.iter().for_each(|r| b.append_option(f(r)));
         Arc::new(b.finish())
     };
-    let tsc = |f: &dyn Fn(&FlowRecord) -> i64| -> ArrayRef {
+    let tsc = |f: &dyn Fn(&FlowRecord) -> Option<i64>| -> ArrayRef {
         let mut b = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
-        rows.iter().for_each(|r| b.append_value(f(r)));
+        rows.iter().for_each(|r| b.append_option(f(r)));
         Arc::new(b.finish())
     };
     let mut orig_ip = StringBuilder::with_capacity(n, n * 12);
@@ -113,8 +113,8 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         u16c(&|r| r.orig_port),
         Arc::new(resp_ip.finish()),
         u16c(&|r| r.resp_port),
-        tsc(&|r| r.first_ts),
-        tsc(&|r| r.last_ts),
+        tsc(&|r| Some(r.first_ts)),
+        tsc(&|r| Some(r.last_ts)),
         f64c(&|r| Some(r.duration)),
         boolc(&|r| Some(r.first_from_orig)),
         u64c(&|r| Some(r.orig.pkts)),
@@ -138,12 +138,7 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         boolc(&|r| r.tcp.as_ref().map(|t| t.complete)),
         boolc(&|r| r.tcp.as_ref().map(|t| t.reset)),
         boolc(&|r| r.tcp.as_ref().map(|t| !t.complete)),
-        {
-            let mut b = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
-            rows.iter()
-                .for_each(|r| b.append_option(r.tcp.as_ref().and_then(|t| t.last_fin_ts)));
-            Arc::new(b.finish())
-        },
+        tsc(&|r| r.tcp.as_ref().and_then(|t| t.last_fin_ts)),
         strc(&|r| r.conn_state.map(str::to_string)),
         strc(&|r| Some(r.history.clone())),
         f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt)),

@@ -23,13 +23,3 @@ pub fn short_name(link_type: u32) -> String {
     };
     name.to_string()
 }
-
-/// Link types pcapq's dissector decodes.
-const SUPPORTED: &[u32] = &[
-    0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 109, 113, 127, 192, 228, 229, 239, 276,
-];
-
-/// Whether pcapq's dissector decodes this link type.
-pub fn is_supported(link_type: u32) -> bool {
-    SUPPORTED.contains(&link_type)
-}
