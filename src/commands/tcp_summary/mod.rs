@@ -19,8 +19,8 @@ const RULE: &str = "________________________________________________";
 const CONNECTION_END: &str = "++++++++++++++++++++++++++++++++";
 
 async fn run_query(ctx: &SessionContext, id: &str) -> Result<Rows> {
-    let (_, batches, _) = catalog::find(id)?.run(ctx, &[]).await?;
-    Ok(Rows { batches })
+    let (schema, batches, _) = catalog::find(id)?.run(ctx, &[]).await?;
+    Rows::new(&schema, &batches)
 }
 
 /// The report for the tables of `ctx`, in the layout of the course's sample output.
@@ -110,19 +110,15 @@ impl Unit {
 /// Section B's lines for connection `i`.
 fn connection(out: &mut String, conns: &Rows, i: usize) -> Result<()> {
     writeln!(out, "Connection {}:", conns.text(i, "connection")?)?;
-    writeln!(out, "Source Address: {}", conns.text(i, "source_address")?)?;
-    writeln!(
-        out,
-        "Destination Address: {}",
-        conns.text(i, "destination_address")?
-    )?;
-    writeln!(out, "Source Port: {}", conns.text(i, "source_port")?)?;
-    writeln!(
-        out,
-        "Destination Port: {}",
-        conns.text(i, "destination_port")?
-    )?;
-    writeln!(out, "Status: {}", conns.text(i, "status")?)?;
+    for (label, column) in [
+        ("Source Address", "source_address"),
+        ("Destination Address", "destination_address"),
+        ("Source Port", "source_port"),
+        ("Destination Port", "destination_port"),
+        ("Status", "status"),
+    ] {
+        writeln!(out, "{label}: {}", conns.text(i, column)?)?;
+    }
     if conns.text(i, "complete")? == "true" {
         let secs = |column: &str| -> Result<String> {
             Ok(conns.float(i, column)?.map_or("n/a".to_string(), round6))

@@ -2,33 +2,44 @@
 
 use anyhow::{Result, anyhow};
 use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::compute::concat_batches;
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::ScalarValue;
 
 /// Rows of a query result, read by column name.
 pub struct Rows {
-    /// The result batches, in order.
-    pub batches: Vec<RecordBatch>,
+    /// The result as one batch, so that a row is found without walking the batches.
+    batch: RecordBatch,
 }
 
 impl Rows {
+    /// The rows of a result's batches (`schema`: the result's, used when there is none).
+    pub fn new(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<Rows> {
+        // The batches' own schema: DataFusion's planned types can differ from what a
+        // UNION's branches produce (an integer sum comes out as a decimal).
+        let schema = batches
+            .first()
+            .map_or_else(|| schema.clone(), |b| b.schema());
+        Ok(Rows {
+            batch: concat_batches(&schema, batches)?,
+        })
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.batches.iter().map(RecordBatch::num_rows).sum()
+        self.batch.num_rows()
     }
 
     /// The value at `row` in `column`.
     pub fn get(&self, row: usize, column: &str) -> Result<ScalarValue> {
-        let mut r = row;
-        for b in &self.batches {
-            if r < b.num_rows() {
-                let col = b
-                    .column_by_name(column)
-                    .ok_or_else(|| anyhow!("no column {column}"))?;
-                return Ok(ScalarValue::try_from_array(col, r)?);
-            }
-            r -= b.num_rows();
+        if row >= self.len() {
+            return Err(anyhow!("no row {row}"));
         }
-        Err(anyhow!("no row {row}"))
+        let col = self
+            .batch
+            .column_by_name(column)
+            .ok_or_else(|| anyhow!("no column {column}"))?;
+        Ok(ScalarValue::try_from_array(col, row)?)
     }
 
     /// The value as text (`n/a` for null).
