@@ -24,13 +24,12 @@ WITH tcp AS (
     FROM flows
     WHERE (ip_version = 4 AND icmp_error LIKE '3/%') OR (ip_version = 6 AND icmp_error LIKE '1/%')
 ), dns AS (
-    SELECT 'dns error: ' ||
-               CASE dns_rcode WHEN 1 THEN 'FORMERR' WHEN 2 THEN 'SERVFAIL' WHEN 3 THEN 'NXDOMAIN' WHEN 4 THEN 'NOTIMP'
-                    WHEN 5 THEN 'REFUSED' ELSE 'rcode ' || CAST(dns_rcode AS VARCHAR) END AS subclass,
-           src_ip AS host, src_port AS port,
-           CASE ip_proto WHEN 6 THEN 'tcp' ELSE 'udp' END AS proto, ts AS first_ts
-    FROM packets
-    WHERE dns_rcode > 0
+    SELECT 'dns error: ' || d.rcode_name AS subclass,
+           CASE WHEN d.from_orig THEN f.orig_ip ELSE f.resp_ip END AS host,
+           CASE WHEN d.from_orig THEN f.orig_port ELSE f.resp_port END AS port,
+           d.transport AS proto, d.ts AS first_ts
+    FROM dns d JOIN flows f ON d.flow_id = f.flow_id
+    WHERE d.is_response AND d.rcode > 0
 ), failures AS (
     SELECT * FROM tcp UNION ALL SELECT * FROM unreachable UNION ALL SELECT * FROM dns
 )

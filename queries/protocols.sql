@@ -1,4 +1,4 @@
--- question: Which protocols carry the traffic: packets, bytes and flows per network, transport and application (service) protocol, top N of each?
+-- question: Which protocols carry the traffic: packets, bytes and flows per network, transport and application protocol (recognised from the payload), and per protocol stack as tshark's frame.protocols writes it, top N of each?
 -- source: Aalto 2.3, COMN
 -- section: Capture overview
 -- param: n int 10 1..1000 protocols listed per level
@@ -25,14 +25,32 @@ WITH network AS (
            CAST(sum(orig_wire_bytes + resp_wire_bytes) AS BIGINT) AS bytes,
            count(*) AS flows
     FROM flows GROUP BY 2
+), link AS (
+    -- tshark's name of the link layer, when every capture has the same one.
+    SELECT CASE WHEN count(DISTINCT link_types) = 1 THEN
+               CASE min(link_types) WHEN 'ether' THEN 'eth:ethertype:' WHEN 'linux-sll' THEN 'sll:ethertype:'
+                    WHEN 'linux-sll2' THEN 'sll:ethertype:' WHEN 'rawip' THEN 'raw:' WHEN 'rawip4' THEN 'raw:' WHEN 'rawip6' THEN 'raw:' WHEN 'null' THEN 'null:'
+                    WHEN 'loop' THEN 'null:' ELSE '' END
+           ELSE '' END AS prefix
+    FROM captures
+), stack AS (
+    SELECT 'stack' AS level,
+           (SELECT prefix FROM link) || CASE ip_version WHEN 6 THEN 'ipv6' ELSE 'ip' END || ':' ||
+           CASE WHEN proto = 'icmp' AND ip_version = 6 THEN 'icmpv6' ELSE proto END ||
+           coalesce(':' || CASE split_part(service, ',', 1) WHEN 'ssl' THEN 'tls' ELSE split_part(service, ',', 1) END, '') AS protocol,
+           CAST(sum(orig_pkts + resp_pkts) AS BIGINT) AS packets,
+           CAST(sum(orig_wire_bytes + resp_wire_bytes) AS BIGINT) AS bytes,
+           count(*) AS flows
+    FROM flows GROUP BY 2
 ), levels AS (
     SELECT level, protocol, CAST(packets AS BIGINT) AS packets, CAST(bytes AS BIGINT) AS bytes, flows FROM network
     UNION ALL SELECT level, protocol, CAST(packets AS BIGINT), CAST(bytes AS BIGINT), flows FROM transport
     UNION ALL SELECT level, protocol, packets, bytes, flows FROM application
+    UNION ALL SELECT level, protocol, packets, bytes, flows FROM stack
 ), ranked AS (
     SELECT *, row_number() OVER (PARTITION BY level ORDER BY bytes DESC, protocol) AS rank FROM levels
 )
 SELECT level, rank, protocol, packets, bytes, flows
 FROM ranked
 WHERE rank <= $n
-ORDER BY CASE level WHEN 'network' THEN 1 WHEN 'transport' THEN 2 ELSE 3 END, rank
+ORDER BY CASE level WHEN 'network' THEN 1 WHEN 'transport' THEN 2 WHEN 'application' THEN 3 ELSE 4 END, rank

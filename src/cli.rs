@@ -137,6 +137,10 @@ pub struct TrackArgs {
     /// and reported), so a scan of millions of SYNs cannot exhaust memory.
     #[arg(long, value_name = "N", default_value_t = track::DEFAULT_MAX_FLOWS)]
     pub max_flows: usize,
+    /// Skip the application layer: no payload-based `service`, names or fingerprints in
+    /// `flows`, and empty `dns` and `http` tables (faster on payload-heavy captures).
+    #[arg(long)]
+    pub no_app: bool,
 }
 
 impl Default for TrackArgs {
@@ -148,6 +152,7 @@ impl Default for TrackArgs {
             udp_timeout: f64::from(track::DEFAULT_UDP_TIMEOUT_SECS),
             icmp_timeout: f64::from(track::DEFAULT_ICMP_TIMEOUT_SECS),
             max_flows: track::DEFAULT_MAX_FLOWS,
+            no_app: false,
         }
     }
 }

@@ -2,16 +2,25 @@
 //! traffic-analysis questions answered over it with SQL.
 //!
 //! The pipeline has one module per stage: [`source`] (files → frames), [`dissect`]
-//! (frame → header fields), [`track`] (packets → flows and TCP state), [`dataset`]
+//! (frame → header fields), [`track`] (packets → flows and TCP state), [`app`] (flow
+//! payload → services, names, DNS and HTTP rows), [`dataset`]
 //! (Arrow batches → Parquet), driven by [`convert`].
 
+pub mod app;
+#[cfg(feature = "engine")]
 pub mod cli;
+#[cfg(feature = "engine")]
 pub mod commands;
+#[cfg(feature = "engine")]
 pub mod convert;
+#[cfg(feature = "engine")]
 pub mod dataset;
 pub mod dissect;
+#[cfg(feature = "engine")]
 pub mod error;
+#[cfg(feature = "engine")]
 pub mod query;
+#[cfg(feature = "engine")]
 pub mod report;
 pub mod services;
 pub mod source;

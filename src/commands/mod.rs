@@ -38,6 +38,7 @@ pub fn track_options(args: &TrackArgs) -> anyhow::Result<Option<TrackOptions>> {
         icmp_timeout_ns: secs("icmp-timeout", args.icmp_timeout)?,
         other_timeout_ns: secs("icmp-timeout", args.icmp_timeout)?,
         max_flows: args.max_flows,
+        app: !args.no_app,
         ..TrackOptions::default()
     }))
 }

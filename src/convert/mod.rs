@@ -10,11 +10,16 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use datafusion::arrow::array::RecordBatch;
 
-use crate::dataset::schema::{CAPTURES, FLOWS, PACKETS, TableDef};
-use crate::dataset::{PacketsBuilder, TableSink, captures_batch, flows_batch};
-use crate::dissect::dissect;
+use crate::app::{DnsRow, HttpRow};
+use crate::dataset::schema::{CAPTURES, DNS, FLOWS, HTTP, PACKETS, TableDef};
+use crate::dataset::{
+    PacketsBuilder, TableSink, captures_batch, dns_batch, flows_batch, http_batch,
+};
+use crate::dissect::dissect_with_payload;
 use crate::source::{CaptureStats, MergedSource};
-use crate::track::{FlowRecord, PacketAnnotation, TrackOptions, TrackStats, Tracked, Tracker};
+use crate::track::{
+    FlowRecord, PacketAnnotation, Payloads, TrackOptions, TrackOutput, TrackStats, Tracked, Tracker,
+};
 use progress::Progress;
 
 /// Rows per record batch handed to the sinks.
@@ -67,6 +72,10 @@ enum Rows {
     Packets(Vec<Tracked>),
     /// Finished flows.
     Flows(Vec<FlowRecord>),
+    /// DNS messages.
+    Dns(Vec<DnsRow>),
+    /// HTTP transactions.
+    Http(Vec<HttpRow>),
     /// A batch already built (the captures table).
     Batch(&'static TableDef, RecordBatch),
 }
@@ -89,6 +98,8 @@ pub fn run_pipeline(
     let (to_builder, from_pipeline) = mpsc::sync_channel::<Rows>(QUEUE_BATCHES);
     let (recycle, recycled) = mpsc::channel::<Vec<Tracked>>();
     let with_flows = tracker.is_some();
+    let with_app = opts.track.is_some_and(|t| t.app);
+    let mut payloads = Payloads::default();
     std::thread::scope(|scope| -> Result<PipelineResult> {
         let builder = std::thread::Builder::new()
             .name("arrow-builder".into())
@@ -96,7 +107,7 @@ pub fn run_pipeline(
                 build_rows(from_pipeline, recycle, sink, with_flows)
             })?;
         let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
-        let mut flows: Vec<FlowRecord> = Vec::new();
+        let mut out = TrackOutput::default();
         let mut exhausted = false;
         while !exhausted {
             if frames % PROGRESS_EVERY < SEND_BATCH as u64 {
@@ -110,12 +121,16 @@ pub fn run_pipeline(
                 // Dissect a small group, then track it together: tracking fetches the flows
                 // of the next packets into the cache while it works on the current one.
                 let start = batch.len();
+                payloads.clear();
                 while batch.len() < start + TRACK_BATCH {
                     let Some(frame) = source.next_frame() else {
                         exhausted = true;
                         break;
                     };
-                    let packet = dissect(&frame);
+                    let (packet, payload) = dissect_with_payload(&frame);
+                    if with_app {
+                        payloads.push(payload);
+                    }
                     if packet.error.is_some() {
                         decode_errors[frame.capture_id as usize] += 1;
                     }
@@ -127,26 +142,24 @@ pub fn run_pipeline(
                     });
                 }
                 if let Some(t) = tracker.as_mut() {
-                    t.observe_batch(&mut batch[start..], &mut flows);
+                    t.observe_batch(&mut batch[start..], &payloads, &mut out);
                 }
             }
             frames += batch.len() as u64;
             if !batch.is_empty() && !send(Rows::Packets(batch)) {
                 break;
             }
-            if flows.len() >= BATCH_ROWS && !send(Rows::Flows(std::mem::take(&mut flows))) {
+            if !flush_tracked(&mut out, BATCH_ROWS, &send) {
                 break;
             }
         }
         let input_bytes = source.bytes_read();
         progress.update(input_bytes, frames);
         let track = match tracker.take() {
-            Some(t) => t.finish(&mut flows),
+            Some(t) => t.finish(&mut out),
             None => TrackStats::default(),
         };
-        if !flows.is_empty() {
-            send(Rows::Flows(flows));
-        }
+        flush_tracked(&mut out, 1, &send);
         let mut captures = source.finish();
         for c in &mut captures {
             c.decode_errors = decode_errors
@@ -169,6 +182,21 @@ pub fn run_pipeline(
             elapsed: started.elapsed(),
         })
     })
+}
+
+/// Sends the finished flows and application rows that reached `at_least` rows.
+/// Returns false when the builder thread has stopped.
+fn flush_tracked(out: &mut TrackOutput, at_least: usize, send: &dyn Fn(Rows) -> bool) -> bool {
+    if out.flows.len() >= at_least && !send(Rows::Flows(std::mem::take(&mut out.flows))) {
+        return false;
+    }
+    if out.app.dns.len() >= at_least && !send(Rows::Dns(std::mem::take(&mut out.app.dns))) {
+        return false;
+    }
+    if out.app.http.len() >= at_least && !send(Rows::Http(std::mem::take(&mut out.app.http))) {
+        return false;
+    }
+    true
 }
 
 /// The builder thread: rows in, Arrow batches out to the sink. Returns the flows written.
@@ -195,6 +223,8 @@ fn build_rows(
                 flows_written += records.len() as u64;
                 sink.write(&FLOWS, flows_batch(&records)?)?;
             }
+            Rows::Dns(rows) => sink.write(&DNS, dns_batch(&rows)?)?,
+            Rows::Http(rows) => sink.write(&HTTP, http_batch(&rows)?)?,
             Rows::Batch(table, batch) => {
                 if !packets.is_empty() {
                     sink.write(&PACKETS, packets.finish()?)?;

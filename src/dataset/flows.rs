@@ -1,4 +1,4 @@
-//! Arrow builder of the `flows` table: a [`FlowSink`] that turns finished flows into rows.
+//! Arrow rows of the `flows` table, from finished flows.
 
 use std::sync::Arc;
 
@@ -9,48 +9,10 @@ use datafusion::arrow::array::{
 use datafusion::arrow::error::ArrowError;
 
 use super::ip_text::IpFormatter;
+use super::lists::string_list;
 use super::schema::FLOWS;
-use crate::track::{FlowRecord, FlowSink};
-
-/// Accumulates flow rows.
-pub struct FlowsBuilder {
-    rows: Vec<FlowRecord>,
-}
-
-impl FlowSink for FlowsBuilder {
-    fn push(&mut self, flow: FlowRecord) {
-        self.rows.push(flow);
-    }
-}
-
-impl Default for FlowsBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl FlowsBuilder {
-    /// An empty builder.
-    pub fn new() -> Self {
-        FlowsBuilder { rows: Vec::new() }
-    }
-
-    /// Flows waiting to be written.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Whether no flow is waiting.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    /// Takes the waiting flows as a record batch.
-    pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
-        let rows = std::mem::take(&mut self.rows);
-        flows_batch(&rows)
-    }
-}
+use crate::app::AppSummary;
+use crate::track::FlowRecord;
 
 /// The `flows` rows of these records.
 pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
@@ -130,7 +92,23 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         u64c(&|r| Some(r.orig.data_pkts)),
         u64c(&|r| Some(r.resp.data_pkts)),
         strc(&|r| Some(r.end_reason.to_string())),
-        strc(&|r| r.service.map(str::to_string)),
+        strc(&|r| {
+            r.app
+                .as_ref()
+                .filter(|a| !a.services.is_empty())
+                .map(|a| a.services.join(","))
+        }),
+        strc(&|r| r.port_service.map(str::to_string)),
+        strc(&|r| app(r).and_then(|a| a.server_name.clone())),
+        string_list(rows.iter().map(|r| app(r).map(|a| a.alpn.as_slice())), true),
+        strc(&|r| app(r).and_then(|a| a.tls_version.clone())),
+        strc(&|r| app(r).and_then(|a| a.ja3.clone())),
+        strc(&|r| app(r).and_then(|a| a.ja4.clone())),
+        strc(&|r| app(r).and_then(|a| a.quic_version.clone())),
+        strc(&|r| app(r).and_then(|a| a.ssh_client.clone())),
+        strc(&|r| app(r).and_then(|a| a.ssh_server.clone())),
+        strc(&|r| app(r).and_then(|a| a.http_user_agent.clone())),
+        strc(&|r| app(r).and_then(|a| a.note.map(str::to_string))),
         u32c(&|r| r.tcp.as_ref().map(|t| t.syn_count)),
         u32c(&|r| r.tcp.as_ref().map(|t| t.fin_count)),
         u32c(&|r| r.tcp.as_ref().map(|t| t.rst_count)),
@@ -234,4 +212,8 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         u32c(&|r| Some(r.icmp_errors)),
     ];
     RecordBatch::try_new(FLOWS.schema(), columns)
+}
+
+fn app(r: &FlowRecord) -> Option<&AppSummary> {
+    r.app.as_deref()
 }

@@ -1,16 +1,19 @@
 //! The `dataset` stage: table definitions, Arrow builders, and the sinks that store the
 //! batches (Parquet files on disk, or memory for `pcapq sql -i`).
 
+mod app_tables;
 mod captures;
 mod flows;
 mod ip_text;
+mod lists;
 mod memory_sink;
 mod packets;
 mod parquet_sink;
 pub mod schema;
 
+pub use app_tables::{dns_batch, http_batch};
 pub use captures::captures_batch;
-pub use flows::{FlowsBuilder, flows_batch};
+pub use flows::flows_batch;
 pub use ip_text::IpFormatter;
 pub use memory_sink::MemorySink;
 pub use packets::PacketsBuilder;

@@ -25,6 +25,10 @@ pub enum ColType {
     Str,
     /// Timestamp, nanoseconds since the Unix epoch, UTC.
     TsNs,
+    /// A list of UTF-8 texts.
+    StrList,
+    /// A list of unsigned 32-bit integers.
+    U32List,
 }
 
 impl ColType {
@@ -39,6 +43,10 @@ impl ColType {
             ColType::F64 => DataType::Float64,
             ColType::Str => DataType::Utf8,
             ColType::TsNs => DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
+            ColType::StrList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+            ColType::U32List => {
+                DataType::List(Arc::new(Field::new("item", DataType::UInt32, true)))
+            }
         }
     }
 
@@ -53,6 +61,8 @@ impl ColType {
             ColType::F64 => "float64",
             ColType::Str => "string",
             ColType::TsNs => "timestamp[ns, UTC]",
+            ColType::StrList => "list<string>",
+            ColType::U32List => "list<uint32>",
         }
     }
 }
@@ -79,6 +89,9 @@ pub struct TableDef {
     pub doc: &'static str,
     /// Its columns, in order.
     pub columns: &'static [ColumnDef],
+    /// Whether a dataset may lack the table's file (a table added after datasets were
+    /// first written); such a dataset reads it as empty.
+    pub optional: bool,
 }
 
 impl TableDef {
@@ -248,6 +261,7 @@ pub const PACKETS: TableDef = TableDef {
             "Why decoding stopped early (truncated or bogus header, unsupported link type); null when the frame decoded fully.",
         ),
     ],
+    optional: false,
 };
 
 /// `flows`: one row per bidirectional flow.
@@ -348,7 +362,54 @@ pub const FLOWS: TableDef = TableDef {
         col(
             "service",
             Str,
-            "Service guess from the responder port (IANA name: `http`, `dns`, …).",
+            "Services recognised from the payload, whatever the port, with Zeek's names (`dns`, `http`, `ssl` for TLS, `quic`, `ssh`, `dtls`, `stun`, `ntp`, `dhcp`, `smtp`, `ftp`), comma-joined in the order found as Zeek joins them (`quic,ssl`); null when nothing was recognised or `--no-app`.",
+        ),
+        col(
+            "port_service",
+            Str,
+            "Service guess from the ports alone (IANA name of the responder port, else of the originator port).",
+        ),
+        col(
+            "server_name",
+            Str,
+            "The server's name as the client gave it: the TLS or QUIC SNI, else the Host header of the first HTTP request.",
+        ),
+        col(
+            "alpn",
+            StrList,
+            "TLS/QUIC: the application protocols the client offered (ALPN), in its order.",
+        ),
+        col(
+            "tls_version",
+            Str,
+            "TLS: the version the server chose (ServerHello, its supported_versions extension first), as Zeek writes it (`TLSv12`, `TLSv13`, …); when no ServerHello was seen, the highest version the client offered.",
+        ),
+        col(
+            "ja3",
+            Str,
+            "TLS/DTLS: JA3 fingerprint of the ClientHello (MD5 hex, GREASE removed), as tshark's tls.handshake.ja3.",
+        ),
+        col(
+            "ja4",
+            Str,
+            "TLS/QUIC/DTLS: JA4 fingerprint of the ClientHello (FoxIO's JA4, the BSD-licensed TLS client part).",
+        ),
+        col(
+            "quic_version",
+            Str,
+            "QUIC: version of the first long header, as Zeek's quic.log writes it (`1`, `quicv2`, …).",
+        ),
+        col("ssh_client", Str, "SSH: the client's banner (`SSH-2.0-…`)."),
+        col("ssh_server", Str, "SSH: the server's banner."),
+        col(
+            "http_user_agent",
+            Str,
+            "HTTP: User-Agent of the first request.",
+        ),
+        col(
+            "app_note",
+            Str,
+            "Why the application layer of this flow was read only in part (a buffer bound hit, a hole in the stream, damage); null when nothing was cut short.",
         ),
         col(
             "syn_count",
@@ -517,6 +578,7 @@ pub const FLOWS: TableDef = TableDef {
             "ICMP error messages that quote a packet of this flow.",
         ),
     ],
+    optional: false,
 };
 
 /// `captures`: one row per input.
@@ -587,7 +649,101 @@ pub const CAPTURES: TableDef = TableDef {
             "What the damage is (truncated frame, corrupt block, read error); null for an intact file.",
         ),
     ],
+    optional: false,
+};
+
+/// `dns`: one row per DNS message.
+pub const DNS: TableDef = TableDef {
+    name: "dns",
+    doc: "One row per DNS message (query or response) over UDP or TCP, on any port where the payload parses as DNS (mDNS and LLMNR included); Zeek dns.log names where the meaning matches.",
+    columns: &[
+        req("ts", TsNs, "Time of the packet that completed the message."),
+        req("flow_id", U64, "Flow that carried it (`flows.flow_id`)."),
+        req(
+            "from_orig",
+            Bool,
+            "Whether it travelled from the flow's originator.",
+        ),
+        req("transport", Str, "`udp` or `tcp` (length-prefixed)."),
+        req("trans_id", U16, "DNS transaction id."),
+        req("is_response", Bool, "The QR bit: a response."),
+        req("opcode", U8, "OPCODE (0: standard query)."),
+        req("rcode", U8, "RCODE of the header."),
+        req(
+            "rcode_name",
+            Str,
+            "RCODE as Zeek names it (`NOERROR`, `NXDOMAIN`, `SERVFAIL`, …).",
+        ),
+        req("aa", Bool, "Authoritative answer flag."),
+        req("tc", Bool, "Truncation flag."),
+        req("rd", Bool, "Recursion desired flag."),
+        req("ra", Bool, "Recursion available flag."),
+        req("z", U8, "The Z bits."),
+        col("query", Str, "Name asked, from the first question."),
+        col("qclass", U16, "Class of the first question."),
+        col("qtype", U16, "Type of the first question."),
+        col(
+            "qtype_name",
+            Str,
+            "Type of the first question as Zeek names it (`A`, `AAAA`, `PTR`, …).",
+        ),
+        req(
+            "answers",
+            StrList,
+            "Answer records as Zeek's dns.log writes them (an address, a name, `TXT <len> <text>`, …).",
+        ),
+        req("ttls", U32List, "TTL of each answer, seconds."),
+        req(
+            "rejected",
+            Bool,
+            "Zeek's `rejected`: a response that refused the query.",
+        ),
+    ],
+    optional: true,
+};
+
+/// `http`: one row per HTTP request/response pair.
+pub const HTTP: TableDef = TableDef {
+    name: "http",
+    doc: "One row per HTTP/1.x request and its response, pipelined requests paired in order; Zeek http.log names and meanings.",
+    columns: &[
+        req(
+            "ts",
+            TsNs,
+            "Time of the request (of the response when no request was seen).",
+        ),
+        req("flow_id", U64, "Flow that carried it (`flows.flow_id`)."),
+        req(
+            "trans_depth",
+            U32,
+            "Position of the pair in its connection, from 1.",
+        ),
+        col("method", Str, "Request method (`GET`, `POST`, …)."),
+        col("host", Str, "Host header of the request."),
+        col("uri", Str, "Request target as sent."),
+        col("version", Str, "HTTP version (`1.1`)."),
+        col("user_agent", Str, "User-Agent header of the request."),
+        req(
+            "request_body_len",
+            U64,
+            "Request body bytes (after removing chunked transfer coding).",
+        ),
+        req(
+            "response_body_len",
+            U64,
+            "Response body bytes (after removing chunked transfer coding).",
+        ),
+        col("status_code", U16, "Final response status code."),
+        col("status_msg", Str, "Final response reason phrase."),
+        col(
+            "info_code",
+            U16,
+            "Last interim (1xx) response code, e.g. 100 Continue.",
+        ),
+        col("info_msg", Str, "Last interim response reason phrase."),
+    ],
+    optional: true,
 };
 
 /// Every table, in the order `pcapq schema` prints them.
-pub const TABLES: [&TableDef; 3] = [&PACKETS, &FLOWS, &CAPTURES];
+pub const TABLES: [&TableDef; 5] = [&PACKETS, &FLOWS, &CAPTURES, &DNS, &HTTP];

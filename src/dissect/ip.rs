@@ -174,7 +174,15 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
     let h = slice.header();
     let mut fragment = Fragment::None;
     let mut ident = 0;
-    for ext in slice.extensions().clone() {
+    // etherparse's iterator trusts every header it is told of: when lax parsing stopped at
+    // a damaged or missing header, asking for one more than the complete ones reads past
+    // the frame (undefined behaviour). So stop once their bytes are used up.
+    let mut left = slice.extensions().slice().len();
+    let mut exts = slice.extensions().clone().into_iter();
+    while left > 0
+        && let Some(ext) = exts.next()
+    {
+        left = left.saturating_sub(ext_len(&ext));
         if let Ipv6ExtensionSlice::Fragment(f) = ext
             && f.is_fragmenting_payload()
         {
@@ -216,6 +224,17 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
     })
 }
 
+/// Bytes of one IPv6 extension header.
+fn ext_len(ext: &Ipv6ExtensionSlice<'_>) -> usize {
+    match ext {
+        Ipv6ExtensionSlice::HopByHop(h)
+        | Ipv6ExtensionSlice::Routing(h)
+        | Ipv6ExtensionSlice::DestinationOptions(h) => h.slice().len(),
+        Ipv6ExtensionSlice::Fragment(f) => f.slice().len(),
+        Ipv6ExtensionSlice::Authentication(a) => a.slice().len(),
+    }
+}
+
 /// Source, destination, protocol and the transport bytes of a packet quoted in an ICMP
 /// error, which is usually cut after 8 bytes of its transport header.
 pub fn quoted_ip(bytes: &[u8]) -> Option<(IpAddr, IpAddr, u8, &[u8])> {
@@ -227,4 +246,47 @@ pub fn quoted_ip(bytes: &[u8]) -> Option<(IpAddr, IpAddr, u8, &[u8])> {
         payload.ip_number.0,
         payload.payload,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An IPv6 header whose extension chain ends in a header missing from the capture.
+    fn v6_with_exts(next: u8, exts: &[u8]) -> Vec<u8> {
+        let mut p = vec![0x60, 0, 0, 0, 0x30, 0x30, next, 64];
+        p.extend_from_slice(&[0x30; 32]);
+        p.extend_from_slice(exts);
+        p
+    }
+
+    /// Found by the `capture_reader` and `dissect` fuzz targets on
+    /// tests/pcaps/malformed/ipv6-next-header-oobr-1.pcap: a hop-by-hop header announcing a
+    /// routing header the frame does not hold. etherparse's extension iterator walked into
+    /// the missing header and read past the frame (an unsafe precondition violation).
+    #[test]
+    fn extension_chain_cut_after_a_complete_header_is_not_read_past() {
+        let frame = [
+            0x63, 0x30, 0x30, 0x30, 0x30, 0x30, 0x00, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
+            0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
+            0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x2b, 0x00,
+            0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
+        ];
+        let mut packet = Packet::default();
+        assert!(ipv6(&frame, &mut packet).is_none());
+        assert_eq!(packet.error, Some(DecodeError::BadIpv6Extension));
+        assert_eq!(packet.ip.map(|ip| ip.fragment), Some(Fragment::None));
+    }
+
+    /// The same damage after a fragment header: the fragment is still recognised.
+    #[test]
+    fn fragment_header_before_a_missing_header_is_kept() {
+        // Fragment header: next = routing (43), offset 0 with more fragments, ident 0x01020304.
+        let frame = v6_with_exts(44, &[43, 0, 0x00, 0x01, 1, 2, 3, 4]);
+        let mut packet = Packet::default();
+        assert!(ipv6(&frame, &mut packet).is_none());
+        assert_eq!(packet.error, Some(DecodeError::BadIpv6Extension));
+        let ip = packet.ip.unwrap();
+        assert_eq!((ip.fragment, ip.ident), (Fragment::First, 0x0102_0304));
+    }
 }

@@ -30,15 +30,16 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// Decodes the transport header into `packet`.
-pub fn transport(t: TransportBytes<'_>, packet: &mut Packet) {
+/// Decodes the transport header into `packet` and returns the captured TCP or UDP
+/// payload (empty for other transports and for later fragments).
+pub fn transport<'a>(t: TransportBytes<'a>, packet: &mut Packet) -> &'a [u8] {
     if t.fragment == Fragment::Later {
         packet.payload_len = Some(t.wire_len);
-        return;
+        return &[];
     }
     match t.proto {
-        proto::TCP => tcp(&t, packet),
-        proto::UDP | proto::UDPLITE => udp(&t, packet),
+        proto::TCP => return tcp(&t, packet),
+        proto::UDP | proto::UDPLITE => return udp(&t, packet),
         proto::ICMP | proto::ICMPV6 => icmp(&t, packet),
         proto::SCTP | proto::DCCP => {
             ports(t.bytes, packet);
@@ -46,6 +47,13 @@ pub fn transport(t: TransportBytes<'_>, packet: &mut Packet) {
         }
         _ => packet.payload_len = Some(t.wire_len),
     }
+    &[]
+}
+
+/// The first `payload` bytes of `b` from `start`, as far as they were captured.
+fn captured_payload(b: &[u8], start: usize, payload: u32) -> &[u8] {
+    let rest = b.get(start..).unwrap_or(&[]);
+    rest.get(..payload as usize).unwrap_or(rest)
 }
 
 fn ports(b: &[u8], packet: &mut Packet) {
@@ -55,7 +63,7 @@ fn ports(b: &[u8], packet: &mut Packet) {
     }
 }
 
-fn tcp(t: &TransportBytes<'_>, packet: &mut Packet) {
+fn tcp<'a>(t: &TransportBytes<'a>, packet: &mut Packet) -> &'a [u8] {
     let b = t.bytes;
     ports(b, packet);
     if b.len() < 20 {
@@ -66,7 +74,7 @@ fn tcp(t: &TransportBytes<'_>, packet: &mut Packet) {
         });
     }
     let Some(flag_bytes) = be16(b, 12) else {
-        return;
+        return &[];
     };
     let data_offset = (flag_bytes >> 12) as u8;
     let flags = flag_bytes & 0x0fff;
@@ -100,7 +108,9 @@ fn tcp(t: &TransportBytes<'_>, packet: &mut Packet) {
     }
     let payload = t.wire_len.saturating_sub(header_len as u32);
     packet.payload_len = Some(payload);
-    packet.payload_captured = (b.len().saturating_sub(header_len) as u32).min(payload);
+    let captured = captured_payload(b, header_len, payload);
+    packet.payload_captured = captured.len() as u32;
+    captured
 }
 
 /// Reads MSS, window scale and SACK-permitted from a SYN's options.
@@ -128,7 +138,7 @@ fn read_syn_options(mut opts: &[u8], info: &mut TcpInfo) {
     }
 }
 
-fn udp(t: &TransportBytes<'_>, packet: &mut Packet) {
+fn udp<'a>(t: &TransportBytes<'a>, packet: &mut Packet) -> &'a [u8] {
     let b = t.bytes;
     ports(b, packet);
     if b.len() < 8 {
@@ -142,11 +152,19 @@ fn udp(t: &TransportBytes<'_>, packet: &mut Packet) {
         packet.dns_rcode = b.get(8..).and_then(dns_response_code);
     }
     let udp_len = be16(b, 4).map(u32::from);
-    packet.payload_len = Some(match udp_len {
+    let payload = match udp_len {
         // The UDP length is the datagram's own measure; trust it unless it is impossible.
         Some(l) if l >= 8 && (l <= t.wire_len || t.fragment == Fragment::First) => l - 8,
         _ => t.wire_len.saturating_sub(8),
-    });
+    };
+    packet.payload_len = Some(payload);
+    if t.fragment == Fragment::First {
+        // The rest of the datagram is in later fragments: no whole payload to hand on.
+        return &[];
+    }
+    let captured = captured_payload(b, 8, payload);
+    packet.payload_captured = captured.len() as u32;
+    captured
 }
 
 /// The RCODE of a DNS message, if it is a response (QR set) with its header captured.

@@ -46,6 +46,10 @@ catalog!(
     "tcp-complete-stats",
     "rtt",
     "retransmissions",
+    "top-server-names",
+    "tls-versions",
+    "dns-queries",
+    "http-requests",
 );
 
 /// One canned query.

@@ -69,6 +69,12 @@ pub async fn open_dir(dir: &Path) -> Result<SessionContext> {
     let ctx = context();
     for table in TABLES {
         let path = dir.join(table.file_name());
+        if !path.is_file() && table.optional {
+            // A dataset written before this table existed: it reads as empty.
+            let mem = MemTable::try_new(table.schema(), vec![vec![]])?;
+            ctx.register_table(table.name, Arc::new(mem))?;
+            continue;
+        }
         if !path.is_file() {
             return Err(user_error(format!(
                 "{} is not a pcapq dataset: {} is missing (make one with `pcapq convert`)",

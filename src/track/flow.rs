@@ -8,6 +8,7 @@ use super::key::FlowKey;
 use super::rtt::{Rtt, Samples};
 use super::tcp::analysis::{TsharkConv, TsharkDir};
 use super::tcp::machine::ZeekTcp;
+use crate::app::{AppFlow, AppSink, AppSummary};
 use crate::dissect::transport::proto;
 
 /// Counters of one direction of a flow.
@@ -85,6 +86,8 @@ pub struct TcpFlow {
     pub rst_count: u32,
     /// Retransmissions by side (tshark's rule).
     pub retransmissions: [u64; 2],
+    /// Initial sequence number of each side's SYN.
+    pub isn: [Option<u32>; 2],
 }
 
 impl TcpFlow {
@@ -129,7 +132,6 @@ impl EndReason {
 }
 
 /// One active flow.
-#[derive(Debug, Clone)]
 pub struct Flow {
     /// Its number.
     pub id: u64,
@@ -163,6 +165,10 @@ pub struct Flow {
     pub scheduled_at: i64,
     /// Ports of the first packet, for protocols keyed without ports (SCTP's Community ID).
     pub first_ports: (u16, u16),
+    /// Application state, from the first packet with payload while it wants more.
+    pub app: Option<Box<AppFlow>>,
+    /// What the application stage learnt, once it wanted no more payload.
+    pub app_done: Option<Box<AppSummary>>,
 }
 
 /// Everything `flows` stores about a finished flow.
@@ -186,7 +192,8 @@ pub struct FlowRecord {
     pub orig_bytes: u64,
     pub resp_bytes: u64,
     pub end_reason: &'static str,
-    pub service: Option<&'static str>,
+    pub port_service: Option<&'static str>,
+    pub app: Option<Box<AppSummary>>,
     pub conn_state: Option<&'static str>,
     pub history: String,
     pub tcp: Option<TcpRecord>,
@@ -241,8 +248,15 @@ pub fn proto_name(p: u8) -> &'static str {
 const NS: f64 = 1e9;
 
 impl Flow {
-    /// The flow's record, as it stands now.
-    pub fn record(&self, end_reason: EndReason) -> FlowRecord {
+    /// Ends the flow's application state, handing its last rows to `out`.
+    pub fn finish_app(&mut self, out: &mut dyn AppSink) {
+        if let Some(app) = self.app.take() {
+            self.app_done = Some(Box::new(app.finish(self.id, self.last_ts, out)));
+        }
+    }
+
+    /// The flow's record, as it stands now (after [`Flow::finish_app`]).
+    pub fn record(&mut self, end_reason: EndReason) -> FlowRecord {
         let o = self.orig_side;
         let r = 1 - o;
         let key = &self.key;
@@ -285,7 +299,7 @@ impl Flow {
             }),
             _ => Some("OTH"),
         };
-        let service = orig_port.zip(resp_port).and_then(|(op, rp)| {
+        let port_service = orig_port.zip(resp_port).and_then(|(op, rp)| {
             if key.proto == proto::ICMP || key.proto == proto::ICMPV6 {
                 return None;
             }
@@ -312,7 +326,8 @@ impl Flow {
             orig_bytes,
             resp_bytes,
             end_reason: end_reason.name(),
-            service,
+            port_service,
+            app: self.app_done.take(),
             conn_state,
             history: self.history.as_str().to_string(),
             tcp: self.tcp.as_ref().map(|t| tcp_record(t, o)),

@@ -8,24 +8,46 @@ mod flow;
 mod history;
 mod index;
 mod key;
+mod payloads;
 mod rtt;
 mod table;
 pub mod tcp;
 
 pub use community_id::community_id_v1;
 pub use flow::{DirStats, FlowRecord, TcpRecord, WindowStats, proto_name};
+pub use payloads::Payloads;
 pub use rtt::Samples;
 pub use table::{Tracked, Tracker};
 
-/// Where finished flows go.
-pub trait FlowSink {
+use crate::app::{AppRows, AppSink, DnsRow, HttpRow};
+
+/// Where finished flows go, and the application rows their payload gave.
+pub trait FlowSink: AppSink {
     /// Receives one finished flow.
     fn push(&mut self, flow: FlowRecord);
 }
 
-impl FlowSink for Vec<FlowRecord> {
+/// Everything tracking produced, kept in memory until it is written.
+#[derive(Debug, Default)]
+pub struct TrackOutput {
+    /// Finished flows.
+    pub flows: Vec<FlowRecord>,
+    /// DNS and HTTP rows.
+    pub app: AppRows,
+}
+
+impl FlowSink for TrackOutput {
     fn push(&mut self, flow: FlowRecord) {
-        Vec::push(self, flow);
+        self.flows.push(flow);
+    }
+}
+
+impl AppSink for TrackOutput {
+    fn dns(&mut self, row: DnsRow) {
+        self.app.dns(row);
+    }
+    fn http(&mut self, row: HttpRow) {
+        self.app.http(row);
     }
 }
 
@@ -44,6 +66,8 @@ pub struct TrackOptions {
     pub close_linger_ns: i64,
     /// Largest number of active flows; beyond it the flow nearest its idle timeout is evicted.
     pub max_flows: usize,
+    /// Whether flow payloads go to the application stage (services, names, DNS, HTTP).
+    pub app: bool,
 }
 
 /// Idle timeout of TCP flows unless told otherwise, in seconds (Zeek's `tcp_inactivity_timeout`).
@@ -65,6 +89,7 @@ impl Default for TrackOptions {
             other_timeout_ns: ns(DEFAULT_ICMP_TIMEOUT_SECS),
             close_linger_ns: 5 * 1_000_000_000,
             max_flows: DEFAULT_MAX_FLOWS,
+            app: true,
         }
     }
 }

@@ -9,9 +9,11 @@ use super::flow::{DirStats, EndReason, Flow, TcpFlow};
 use super::history::History;
 use super::index::{FlowIndex, prefetch};
 use super::key::{FlowKey, Tuple, packet_tuple};
+use super::payloads::Payloads;
 use super::tcp::analysis::{self, Seg, TsharkConv};
 use super::tcp::machine::{FlowCtx, Segment};
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
+use crate::app::{AppFlow, AppPacket, TcpSegment};
 use crate::dissect::transport::proto;
 use crate::dissect::{Fragment, Packet, tcp_flag};
 use crate::source::FrameMeta;
@@ -110,10 +112,16 @@ impl Tracker {
         }
     }
 
-    /// Updates the flows of a batch of packets, in order, filling their annotations. Flows
-    /// that end are pushed into `out`. Working on a batch lets the flows of the next packets
-    /// be fetched into the cache while the current one is processed.
-    pub fn observe_batch(&mut self, batch: &mut [Tracked], out: &mut dyn FlowSink) {
+    /// Updates the flows of a batch of packets, in order, filling their annotations;
+    /// `payloads` holds their captured payloads by position (for the application stage).
+    /// Flows that end are pushed into `out`. Working on a batch lets the flows of the next
+    /// packets be fetched into the cache while the current one is processed.
+    pub fn observe_batch(
+        &mut self,
+        batch: &mut [Tracked],
+        payloads: &Payloads,
+        out: &mut dyn FlowSink,
+    ) {
         let mut prepared = std::mem::take(&mut self.prepared);
         prepared.clear();
         prepared.extend(batch.iter().map(|t| self.prepare(&t.packet)));
@@ -126,7 +134,7 @@ impl Tracker {
             }
             let t = &mut batch[i];
             t.annotation = match &prepared[i] {
-                Some(p) => self.observe_prepared(&t.meta, &t.packet, p, out),
+                Some(p) => self.observe_prepared(&t.meta, &t.packet, payloads.get(i), p, out),
                 None => {
                     self.expire(t.meta.ts_ns, out);
                     self.note_icmp(&t.packet);
@@ -143,10 +151,11 @@ impl Tracker {
         &mut self,
         frame: &FrameMeta,
         p: &Packet,
+        payload: &[u8],
         out: &mut dyn FlowSink,
     ) -> PacketAnnotation {
         match self.prepare(p) {
-            Some(prep) => self.observe_prepared(frame, p, &prep, out),
+            Some(prep) => self.observe_prepared(frame, p, payload, &prep, out),
             None => {
                 self.expire(frame.ts_ns, out);
                 self.note_icmp(p);
@@ -213,6 +222,7 @@ impl Tracker {
         &mut self,
         frame: &FrameMeta,
         p: &Packet,
+        captured: &[u8],
         prep: &Prepared,
         out: &mut dyn FlowSink,
     ) -> PacketAnnotation {
@@ -289,6 +299,7 @@ impl Tracker {
             if syn {
                 tcp.syn_seen[side] = true;
                 tcp.wscale[side] = t.window_scale;
+                tcp.isn[side] = Some(t.seq);
             }
             let scale = if syn { 0 } else { tcp.scale_of(side) };
             tcp.win[side].add(t.window, u64::from(t.window) << scale);
@@ -341,6 +352,9 @@ impl Tracker {
             flow.duration_end_ts = flow.duration_end_ts.max(ts);
         }
         ann.from_orig = Some(side == flow.orig_side);
+        if self.opts.app && matches!(key.proto, proto::TCP | proto::UDP) {
+            feed_app(flow, p, captured, side, ts, out);
+        }
         ann
     }
 
@@ -482,6 +496,8 @@ impl Tracker {
             closed_at: None,
             scheduled_at: 0,
             first_ports: (p.src_port.unwrap_or(0), p.dst_port.unwrap_or(0)),
+            app: None,
+            app_done: None,
         };
         self.next_id += 1;
         self.stats.flows += 1;
@@ -565,6 +581,8 @@ impl Tracker {
             _ if reason == EndReason::Fin && flow.tcp.is_none() => EndReason::Idle,
             _ => reason,
         };
+        let mut flow = flow;
+        flow.finish_app(out);
         out.push(flow.record(reason));
     }
 
@@ -579,5 +597,44 @@ impl Tracker {
             self.finish_slot(slot, EndReason::Eof, out);
         }
         self.stats
+    }
+}
+
+/// Hands a packet of a TCP or UDP flow to the flow's application state, created with the
+/// first payload, for as long as it wants more.
+fn feed_app(
+    flow: &mut Flow,
+    p: &Packet,
+    payload: &[u8],
+    side: usize,
+    ts: i64,
+    out: &mut dyn FlowSink,
+) {
+    let wire_len = p.payload_len.unwrap_or(0);
+    if flow.app_done.is_some() || (flow.app.is_none() && wire_len == 0) {
+        return;
+    }
+    let app = flow.app.get_or_insert_with(|| {
+        let ports = [flow.key.port0, flow.key.port1];
+        let (client, isn) = match &flow.tcp {
+            Some(t) => (flow.orig_side, t.isn),
+            None => (side, [None, None]),
+        };
+        Box::new(AppFlow::new(flow.tcp.is_none(), ports, client, isn))
+    });
+    let packet = AppPacket {
+        ts,
+        side,
+        from_orig: side == flow.orig_side,
+        tcp: p.tcp.map(|t| TcpSegment {
+            seq: t.seq,
+            syn: t.flags & tcp_flag::SYN != 0,
+        }),
+        bytes: payload,
+        wire_len,
+    };
+    app.packet(&packet, flow.id, out);
+    if !app.wants_more() {
+        flow.finish_app(out);
     }
 }

@@ -170,6 +170,11 @@ fn ip_builder(src: &str, dst: &str) -> etherparse::PacketBuilderStep<etherparse:
 
 /// An Ethernet frame carrying a TCP segment from `src:sport` to `dst:dport`.
 pub fn tcp(src: &str, sport: u16, dst: &str, dport: u16, t: Tcp) -> Vec<u8> {
+    tcp_bytes(src, sport, dst, dport, t, &vec![0x61u8; t.payload])
+}
+
+/// An Ethernet frame carrying a TCP segment with the given payload bytes.
+pub fn tcp_bytes(src: &str, sport: u16, dst: &str, dport: u16, t: Tcp, payload: &[u8]) -> Vec<u8> {
     let mut b = ip_builder(src, dst).tcp(sport, dport, t.seq, t.window);
     for f in t.flags.chars() {
         b = match f {
@@ -189,9 +194,16 @@ pub fn tcp(src: &str, sport: u16, dst: &str, dport: u16, t: Tcp) -> Vec<u8> {
             ])
             .unwrap();
     }
-    let payload = vec![0x61u8; t.payload];
     let mut out = Vec::with_capacity(b.size(payload.len()));
-    b.write(&mut out, &payload).unwrap();
+    b.write(&mut out, payload).unwrap();
+    out
+}
+
+/// An Ethernet frame carrying a UDP datagram with the given payload bytes.
+pub fn udp_bytes(src: &str, sport: u16, dst: &str, dport: u16, payload: &[u8]) -> Vec<u8> {
+    let b = ip_builder(src, dst).udp(sport, dport);
+    let mut out = Vec::with_capacity(b.size(payload.len()));
+    b.write(&mut out, payload).unwrap();
     out
 }
 

@@ -2,9 +2,8 @@
 //! tables, and tcptrace, on every shared capture that has their output.
 
 use std::collections::HashMap;
-use std::path::Path;
 
-use crate::support::{Output, convert, shared_with, sibling};
+use crate::support::{Output, convert, shared_with, sibling, zeek_log};
 
 /// Captures whose Zeek baseline was made without `-C`: Zeek dropped their packets for bad
 /// checksums (history `C`/`c`, zero packets). pcapq, like tshark by default, does not
@@ -13,30 +12,6 @@ use crate::support::{Output, convert, shared_with, sibling};
 const ZEEK_CHECKSUM_DROPS: [&str; 2] = ["tcp-syn-bad.pcap", "dns-dns-corrupt.pcap"];
 
 /// One conn.log record as field → value.
-fn conn_log(path: &Path) -> Vec<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut fields: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    for line in text.lines() {
-        if let Some(f) = line.strip_prefix("#fields\t") {
-            fields = f.split('\t').map(str::to_string).collect();
-        } else if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        } else if fields.is_empty() && line.starts_with("uid") {
-            fields = line.split('\t').map(str::to_string).collect();
-        } else if !fields.is_empty() {
-            out.push(
-                fields
-                    .iter()
-                    .cloned()
-                    .zip(line.split('\t').map(str::to_string))
-                    .collect(),
-            );
-        }
-    }
-    out
-}
-
 fn flow_rows(out: &Output) -> Vec<HashMap<String, String>> {
     out.flows.rows(&[
         "orig_ip",
@@ -84,7 +59,7 @@ fn flows_match_zeek_conn_logs() {
             );
             continue;
         }
-        let zeek = conn_log(&sibling(&cap, ".zeek-conn.log"));
+        let zeek = zeek_log(&sibling(&cap, ".zeek-conn.log"));
         let ours = flow_rows(&convert(&[&cap]));
         assert_eq!(ours.len(), zeek.len(), "{name}: number of flows");
         for z in &zeek {

@@ -2,6 +2,8 @@
 //! fixtures the tests build.
 
 mod answers;
+
+mod app_vs_zeek;
 mod capinfos;
 mod catalog;
 mod damage;

@@ -57,23 +57,36 @@ fn strings(batches: &[RecordBatch], col: &str) -> Vec<String> {
 
 #[test]
 fn every_chart_shows_its_answer() {
-    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.pcap");
+    // The example capture; the application questions over the application captures (the
+    // example has no TLS or QUIC).
+    let example = vec![InputSpec::File(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.pcap"),
+    )];
+    let app: Vec<InputSpec> = crate::support::shared_with_in(&["app"], ".capinfos.tsv")
+        .into_iter()
+        .map(InputSpec::File)
+        .collect();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    let sink = pcapq::commands::data::convert_in_memory(
-        vec![InputSpec::File(capture)],
-        Some(TrackOptions::default()),
-    )
-    .unwrap();
-    let ctx = rt.block_on(session::from_memory(sink)).unwrap();
+    let session_of = |inputs: Vec<InputSpec>| {
+        let sink = pcapq::commands::data::convert_in_memory(inputs, Some(TrackOptions::default()))
+            .unwrap();
+        rt.block_on(session::from_memory(sink)).unwrap()
+    };
+    let (example_ctx, app_ctx) = (session_of(example), session_of(app));
     let out_dir = tempfile::tempdir().unwrap();
     let mut charted = 0;
     for q in catalog::all() {
         let Some(spec_text) = &q.chart else { continue };
         let spec = Spec::parse(spec_text).unwrap();
-        let (_, batches, _) = rt.block_on(q.run(&ctx, &[])).unwrap();
+        let ctx = if q.section == "Applications" {
+            &app_ctx
+        } else {
+            &example_ctx
+        };
+        let (_, batches, _) = rt.block_on(q.run(ctx, &[])).unwrap();
         let c = chart::build(&q.question, &spec, &batches).unwrap();
         assert_eq!(c.title, q.question);
         match spec.kind {

@@ -88,6 +88,32 @@ pub fn sibling(capture: &Path, suffix: &str) -> PathBuf {
     ))
 }
 
+/// A Zeek log (or a `.cut` of one, whose first row names the columns), as maps from
+/// column name to value; `-` is Zeek's unset value, `(empty)` an empty set.
+pub fn zeek_log(path: &Path) -> Vec<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut fields: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if let Some(f) = line.strip_prefix("#fields\t") {
+            fields = f.split('\t').map(str::to_string).collect();
+        } else if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        } else if fields.is_empty() && (line.starts_with("uid\t") || line.starts_with("ts\t")) {
+            fields = line.split('\t').map(str::to_string).collect();
+        } else if !fields.is_empty() {
+            out.push(
+                fields
+                    .iter()
+                    .cloned()
+                    .zip(line.split('\t').map(str::to_string))
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
 /// A TSV with a header row, as maps.
 pub fn read_tsv(path: &Path) -> Vec<HashMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap();
@@ -110,6 +136,8 @@ pub struct Output {
     pub packets: Table,
     pub flows: Table,
     pub captures: Table,
+    pub dns: Table,
+    pub http: Table,
     pub result: PipelineResult,
 }
 
@@ -138,6 +166,8 @@ pub fn convert_with(paths: &[&Path], track: Option<TrackOptions>) -> Output {
         packets: take("packets"),
         flows: take("flows"),
         captures: take("captures"),
+        dns: take("dns"),
+        http: take("http"),
         result,
     }
 }

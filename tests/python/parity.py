@@ -18,7 +18,7 @@ quantile). A few cross-checks additionally recompute flow figures from `packets`
 was built from.
 
 Queries: summary, packet-size-stats, host-count, top-hosts-by-bytes, top-pairs-by-flows,
-flow-stats, tcp-general, top-dst-ports, protocols (all three levels), top-hosts-by-packets,
+flow-stats, tcp-general, top-dst-ports, protocols (all four levels), top-hosts-by-packets,
 traffic-over-time.
 
 Known discrepancies (KNOWN below) are printed with both values and not counted as failures,
@@ -390,6 +390,15 @@ DUCK_IPPROTOS = """(VALUES (6, 'tcp'), (17, 'udp'), (1, 'icmp'), (58, 'icmpv6'),
                            (47, 'gre'), (50, 'esp'), (2, 'igmp')) AS ip(ip_proto, name)"""
 
 
+def stack_prefix(link_rows):
+    """tshark's frame.protocols start for the captures' link type (one shared by all)."""
+    names = {row[0] for row in link_rows}
+    if len(names) != 1:
+        return ""
+    return {"ether": "eth:ethertype:", "linux-sll": "sll:ethertype:", "linux-sll2": "sll:ethertype:",
+            "rawip": "raw:", "rawip4": "raw:", "rawip6": "raw:", "null": "null:", "loop": "null:"}.get(names.pop(), "")
+
+
 @duck("protocols")
 def duck_protocols(con, n):
     return duck_records(
@@ -412,12 +421,20 @@ def duck_protocols(con, n):
                    sum(orig_pkts + resp_pkts)::BIGINT, sum(orig_wire_bytes + resp_wire_bytes)::BIGINT, count(*)
             FROM flows
             GROUP BY ALL
+            UNION ALL
+            SELECT 'stack', '{stack_prefix(con.sql("SELECT link_types FROM captures").fetchall())}'
+                   || CASE ip_version WHEN 6 THEN 'ipv6' ELSE 'ip' END || ':'
+                   || CASE WHEN proto = 'icmp' AND ip_version = 6 THEN 'icmpv6' ELSE proto END
+                   || coalesce(':' || replace(split_part(service, ',', 1), 'ssl', 'tls'), ''),
+                   sum(orig_pkts + resp_pkts)::BIGINT, sum(orig_wire_bytes + resp_wire_bytes)::BIGINT, count(*)
+            FROM flows
+            GROUP BY ALL
         )
         SELECT level, row_number() OVER (PARTITION BY level ORDER BY bytes DESC, protocol) AS rank,
                protocol, packets, bytes, flows
         FROM levels
         QUALIFY rank <= {int(n)}
-        ORDER BY list_position(['network', 'transport', 'application'], level), rank
+        ORDER BY list_position(['network', 'transport', 'application', 'stack'], level), rank
         """)
     )
 
@@ -715,8 +732,15 @@ def pd_protocols(t, n):
     f["protocol"] = f["proto"] + "/" + f["service"].fillna("unknown")
     app = f.groupby("protocol", as_index=False).agg(packets=("packets", "sum"), bytes=("bytes", "sum"), flows=("bytes", "size"))
     app = app.assign(level="application")
-    levels = pd.concat([net, tr, app], ignore_index=True)
-    levels["level_order"] = levels["level"].map({"network": 1, "transport": 2, "application": 3})
+    prefix = stack_prefix([(x,) for x in t["captures"]["link_types"]])
+    first_service = f["service"].astype("string").str.split(",").str[0].replace("ssl", "tls")
+    transport = f["proto"].where(~((f["proto"] == "icmp") & (f["ip_version"] == 6)), "icmpv6")
+    f["protocol"] = (prefix + f["ip_version"].map({6: "ipv6"}).fillna("ip") + ":" + transport
+                     + (":" + first_service).fillna(""))
+    stack = f.groupby("protocol", as_index=False).agg(packets=("packets", "sum"), bytes=("bytes", "sum"), flows=("bytes", "size"))
+    stack = stack.assign(level="stack")
+    levels = pd.concat([net, tr, app, stack], ignore_index=True)
+    levels["level_order"] = levels["level"].map({"network": 1, "transport": 2, "application": 3, "stack": 4})
     levels = levels.sort_values(["level_order", "bytes", "protocol"], ascending=[True, False, True], kind="stable")
     levels["rank"] = levels.groupby("level").cumcount() + 1
     levels = levels[levels["rank"] <= n]

@@ -1,0 +1,477 @@
+//! One flow's application state: what its payload was recognised as, the parser that
+//! reads it, and the columns learnt so far. The tracker hands it every segment or datagram
+//! of the flow (until it wants no more) and never knows the protocols.
+
+use super::detect;
+use super::dns::{self, DnsMessage, DnsTcpStream};
+use super::http::{HttpConn, HttpTx};
+use super::quic::{self, QuicFlow};
+use super::reassembly::{Chunk, Reassembler};
+use super::rows::{AppSink, AppSummary, DnsRow, HttpRow};
+use super::tls::{self, HandshakeStream, Hello, TlsStream, Transport};
+
+/// UDP ports where DNS is expected (DNS, NetBIOS name service, mDNS, LLMNR), as Zeek
+/// registers its DNS analyzer.
+const DNS_PORTS: [u16; 4] = [53, 137, 5353, 5355];
+/// Bytes of a direction's first payload kept to recognise it when it arrives in pieces.
+const SNIFF_BYTES: usize = 512;
+
+/// One packet's share of a flow, as the application stage sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct AppPacket<'a> {
+    /// Capture time, ns.
+    pub ts: i64,
+    /// Flow-key side that sent it (0 or 1).
+    pub side: usize,
+    /// Whether that side is, for now, the flow's originator.
+    pub from_orig: bool,
+    /// TCP sequence number and SYN flag (None for UDP).
+    pub tcp: Option<TcpSegment>,
+    /// Captured payload.
+    pub bytes: &'a [u8],
+    /// Payload length on the wire.
+    pub wire_len: u32,
+}
+
+/// The TCP header fields reassembly needs.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpSegment {
+    /// Sequence number.
+    pub seq: u32,
+    /// SYN set.
+    pub syn: bool,
+}
+
+/// The parser a flow's payload was given to.
+enum Parser {
+    /// Nothing recognised yet.
+    Undecided,
+    /// Nothing recognised, or a parser gave up: the flow wants no more payload.
+    Finished,
+    Tls(Box<TlsState>),
+    Http(Box<HttpConn>),
+    Ssh,
+    DnsTcp(Box<DnsTcpState>),
+    DnsUdp,
+    Quic(Box<QuicState>),
+}
+
+struct TlsState {
+    streams: [TlsStream; 2],
+    /// A direction whose stream had a hole: nothing more is read from it.
+    broken: [bool; 2],
+}
+
+impl TlsState {
+    fn finished(&self, side: usize) -> bool {
+        self.broken[side] || self.streams[side].done()
+    }
+}
+
+struct DnsTcpState {
+    streams: [DnsTcpStream; 2],
+    /// A direction whose stream had a hole: its length prefixes can no longer be trusted.
+    broken: [bool; 2],
+}
+
+struct QuicState {
+    quic: QuicFlow,
+    /// Handshake messages of the client's and the server's Initial CRYPTO streams.
+    hello: [HandshakeStream; 2],
+}
+
+/// Application state of one flow.
+pub struct AppFlow {
+    udp: bool,
+    ports: [u16; 2],
+    /// Flow-key side that acts as the client (sent the first payload, or the SYN).
+    client: usize,
+    streams: [Reassembler; 2],
+    /// The start of each side's stream, kept until the flow is recognised.
+    sniff: [Vec<u8>; 2],
+    parser: Parser,
+    summary: AppSummary,
+    http_depth: u32,
+}
+
+impl AppFlow {
+    /// State for a flow between `ports` (by flow-key side), whose client is `client`;
+    /// `isn` gives each side's initial sequence number when its SYN was seen.
+    pub fn new(udp: bool, ports: [u16; 2], client: usize, isn: [Option<u32>; 2]) -> Self {
+        let mut streams: [Reassembler; 2] = Default::default();
+        for (s, isn) in streams.iter_mut().zip(isn) {
+            if let Some(isn) = isn {
+                s.segment(isn, true, &[], 0, &mut |_| {});
+            }
+        }
+        AppFlow {
+            udp,
+            ports,
+            client,
+            streams,
+            sniff: Default::default(),
+            parser: Parser::Undecided,
+            summary: AppSummary::default(),
+            http_depth: 0,
+        }
+    }
+
+    /// Whether the flow's later packets can still teach anything.
+    pub fn wants_more(&self) -> bool {
+        match &self.parser {
+            Parser::Finished => false,
+            Parser::Tls(t) => !(t.finished(0) && t.finished(1)),
+            Parser::Ssh => self.summary.ssh_client.is_none() || self.summary.ssh_server.is_none(),
+            Parser::Quic(q) => !q.quic.done(),
+            _ => true,
+        }
+    }
+
+    /// Takes one packet of the flow.
+    pub fn packet(&mut self, p: &AppPacket<'_>, flow_id: u64, out: &mut dyn AppSink) {
+        if self.udp {
+            if !p.bytes.is_empty() {
+                self.datagram(p, flow_id, out);
+            }
+            return;
+        }
+        let Some(seg) = p.tcp else { return };
+        // The stream is taken out while it delivers, so that the parsers can be fed.
+        let mut stream = std::mem::take(&mut self.streams[p.side]);
+        stream.segment(seg.seq, seg.syn, p.bytes, p.wire_len, &mut |c| {
+            self.stream_chunk(p.side, p.ts, c, flow_id, out)
+        });
+        self.streams[p.side] = stream;
+    }
+
+    /// Ends the flow: what is still held is parsed, and the flow's columns returned.
+    pub fn finish(mut self, flow_id: u64, ts: i64, out: &mut dyn AppSink) -> AppSummary {
+        if !self.udp {
+            for side in 0..2 {
+                let mut stream = std::mem::take(&mut self.streams[side]);
+                stream.flush(&mut |c| self.stream_chunk(side, ts, c, flow_id, out));
+            }
+        }
+        match &mut self.parser {
+            Parser::Http(h) => {
+                let done = h.finish();
+                self.emit_http(done, flow_id, out);
+            }
+            Parser::DnsTcp(d) => {
+                // A message cut by the end of the stream is read as far as it goes, as Zeek does.
+                for side in 0..2 {
+                    if !d.broken[side]
+                        && let Some(Ok(msg)) = d.streams[side].finish()
+                    {
+                        out.dns(dns_row(msg, ts, flow_id, side == self.client, "tcp"));
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.summary
+    }
+
+    // ---- TCP ----
+
+    fn stream_chunk(
+        &mut self,
+        side: usize,
+        ts: i64,
+        chunk: Chunk<'_>,
+        flow_id: u64,
+        out: &mut dyn AppSink,
+    ) {
+        if matches!(self.parser, Parser::Undecided) {
+            match chunk {
+                Chunk::Data(d) => {
+                    let sniff = &mut self.sniff[side];
+                    let room = SNIFF_BYTES.saturating_sub(sniff.len());
+                    sniff.extend_from_slice(&d[..d.len().min(room)]);
+                    self.recognise_stream(side);
+                    if matches!(self.parser, Parser::Undecided) {
+                        return;
+                    }
+                    // Hand the parser everything kept so far, this chunk included.
+                    let both = std::mem::take(&mut self.sniff);
+                    for s in [1 - side, side] {
+                        if !both[s].is_empty() {
+                            self.parse_stream(s, ts, Chunk::Data(&both[s]), flow_id, out);
+                        }
+                    }
+                    if d.len() > room {
+                        self.parse_stream(side, ts, Chunk::Data(&d[room..]), flow_id, out);
+                    }
+                }
+                Chunk::Gap(_) => self.parser = Parser::Finished,
+            }
+            return;
+        }
+        self.parse_stream(side, ts, chunk, flow_id, out);
+    }
+
+    /// Decides what a TCP flow carries from the first bytes of its streams.
+    fn recognise_stream(&mut self, side: usize) {
+        let first = &self.sniff[side];
+        let from_client = side == self.client;
+        let parser = if tls::looks_like_tls(first) {
+            self.summary.services.push("ssl");
+            Parser::Tls(Box::new(TlsState {
+                streams: [TlsStream::new(), TlsStream::new()],
+                broken: [false; 2],
+            }))
+        } else if http_start(first, from_client) {
+            self.summary.services.push("http");
+            Parser::Http(Box::default())
+        } else if first.starts_with(b"SSH-") {
+            self.summary.services.push("ssh");
+            Parser::Ssh
+        } else if self.ports.contains(&53) && first.len() > 2 && dns::looks_like_dns(&first[2..]) {
+            self.summary.services.push("dns");
+            Parser::DnsTcp(Box::new(DnsTcpState {
+                streams: [DnsTcpStream::new(), DnsTcpStream::new()],
+                broken: [false; 2],
+            }))
+        } else if detect::smtp_greeting(first) {
+            self.summary.services.push("smtp");
+            Parser::Finished
+        } else if detect::ftp_greeting(first) {
+            self.summary.services.push("ftp");
+            Parser::Finished
+        } else if first.len() >= SNIFF_BYTES || !first.contains(&b'\n') && first.len() >= 64 {
+            Parser::Finished
+        } else {
+            // Too little to say; a banner line may still be on its way.
+            if self.sniff[0].len() + self.sniff[1].len() > 2 * SNIFF_BYTES {
+                Parser::Finished
+            } else {
+                Parser::Undecided
+            }
+        };
+        self.parser = parser;
+    }
+
+    fn parse_stream(
+        &mut self,
+        side: usize,
+        ts: i64,
+        chunk: Chunk<'_>,
+        flow_id: u64,
+        out: &mut dyn AppSink,
+    ) {
+        let from_client = side == self.client;
+        match &mut self.parser {
+            Parser::Tls(t) => {
+                if t.finished(side) {
+                    return;
+                }
+                match chunk {
+                    Chunk::Data(d) => {
+                        if let Some(hello) = t.streams[side].feed(d) {
+                            apply_hello(&mut self.summary, hello);
+                        }
+                    }
+                    Chunk::Gap(_) => {
+                        t.broken[side] = true;
+                        self.summary.note.get_or_insert("tls_gap");
+                    }
+                }
+                if let Some(n) = t.streams[side].note() {
+                    self.summary.note.get_or_insert(n);
+                }
+            }
+            Parser::Http(h) => {
+                match chunk {
+                    Chunk::Data(d) if from_client => h.request_data(ts, d),
+                    Chunk::Data(d) => h.response_data(ts, d),
+                    Chunk::Gap(g) => h.gap(from_client, g),
+                }
+                if let Some(n) = h.note() {
+                    self.summary.note.get_or_insert(n);
+                }
+                let done = h.take_done();
+                self.emit_http(done, flow_id, out);
+            }
+            Parser::Ssh => {
+                if let Chunk::Data(d) = chunk {
+                    let banner = if from_client {
+                        &mut self.summary.ssh_client
+                    } else {
+                        &mut self.summary.ssh_server
+                    };
+                    if banner.is_none() {
+                        *banner = detect::ssh_banner(first_line(d));
+                    }
+                }
+            }
+            Parser::DnsTcp(d) => {
+                if d.broken[side] {
+                    return;
+                }
+                match chunk {
+                    Chunk::Data(bytes) => {
+                        for msg in d.streams[side].feed(bytes).into_iter().flatten() {
+                            out.dns(dns_row(msg, ts, flow_id, from_client, "tcp"));
+                        }
+                    }
+                    Chunk::Gap(_) => {
+                        d.broken[side] = true;
+                        self.summary.note.get_or_insert("dns_tcp_gap");
+                    }
+                }
+                if let Some(n) = d.streams[side].note() {
+                    self.summary.note.get_or_insert(n);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn emit_http(&mut self, done: Vec<HttpTx>, flow_id: u64, out: &mut dyn AppSink) {
+        for tx in done {
+            self.http_depth += 1;
+            if self.summary.server_name.is_none() {
+                self.summary.server_name.clone_from(&tx.host);
+            }
+            if self.http_depth == 1 {
+                self.summary.http_user_agent.clone_from(&tx.user_agent);
+            }
+            out.http(HttpRow {
+                flow_id,
+                trans_depth: self.http_depth,
+                tx,
+            });
+        }
+    }
+
+    // ---- UDP ----
+
+    fn datagram(&mut self, p: &AppPacket<'_>, flow_id: u64, out: &mut dyn AppSink) {
+        let from_client = p.side == self.client;
+        if matches!(self.parser, Parser::Undecided) {
+            self.recognise_datagram(p.bytes);
+        }
+        match &mut self.parser {
+            Parser::DnsUdp => {
+                if let Ok(msg) = dns::parse_message(p.bytes) {
+                    out.dns(dns_row(msg, p.ts, flow_id, p.from_orig, "udp"));
+                }
+            }
+            Parser::Quic(q) => {
+                q.quic.datagram(from_client, p.bytes);
+                for (i, client) in [(0, true), (1, false)] {
+                    let bytes = q.quic.take_crypto(client);
+                    if !bytes.is_empty() {
+                        for hello in q.hello[i].feed(&bytes) {
+                            apply_hello(&mut self.summary, hello);
+                        }
+                    }
+                }
+                if self.summary.quic_version.is_none() {
+                    self.summary.quic_version = q.quic.version().map(quic::version_name);
+                }
+                if let Some(n) = q.quic.note().or(q.hello[0].note()).or(q.hello[1].note()) {
+                    self.summary.note.get_or_insert(n);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Decides what a UDP flow carries from its first datagram.
+    fn recognise_datagram(&mut self, d: &[u8]) {
+        let on_port = |ports: &[u16]| self.ports.iter().any(|p| ports.contains(p));
+        let (service, parser): (Option<&'static str>, Parser) = if quic::looks_like_quic(d) {
+            let state = QuicState {
+                quic: QuicFlow::new(),
+                hello: [
+                    HandshakeStream::new(Transport::Quic),
+                    HandshakeStream::new(Transport::Quic),
+                ],
+            };
+            (Some("quic"), Parser::Quic(Box::new(state)))
+        } else if (on_port(&DNS_PORTS) || dns::looks_like_dns(d)) && dns::parse_message(d).is_ok() {
+            (Some("dns"), Parser::DnsUdp)
+        } else if tls::looks_like_dtls(d) {
+            if let Some(hello) = tls::dtls_hello(d) {
+                apply_hello(&mut self.summary, hello);
+            }
+            (Some("dtls"), Parser::Finished)
+        } else if detect::is_dhcp(d) {
+            (Some("dhcp"), Parser::Finished)
+        } else if detect::is_stun(d) {
+            (Some("stun"), Parser::Finished)
+        } else if on_port(&[123]) && detect::is_ntp(d) {
+            (Some("ntp"), Parser::Finished)
+        } else {
+            (None, Parser::Finished)
+        };
+        if let Some(s) = service {
+            self.summary.services.push(s);
+        }
+        self.parser = parser;
+    }
+}
+
+/// Whether a stream's first bytes start HTTP: a request from the client, or a response.
+fn http_start(first: &[u8], from_client: bool) -> bool {
+    if from_client {
+        super::http::looks_like_request(first)
+    } else {
+        super::http::looks_like_response(first)
+    }
+}
+
+/// The first line of `d`, without its line end.
+fn first_line(d: &[u8]) -> &[u8] {
+    let end = d.iter().position(|&b| b == b'\n').unwrap_or(d.len());
+    let line = &d[..end];
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Records what a TLS hello says in the flow's columns.
+fn apply_hello(summary: &mut AppSummary, hello: Hello) {
+    match hello {
+        Hello::Client(ch) => {
+            if !summary.services.contains(&"ssl") {
+                summary.services.push("ssl");
+            }
+            if summary.ja3.is_some() {
+                return; // a second ClientHello (after a HelloRetryRequest) changes nothing
+            }
+            summary.server_name = ch.sni;
+            summary.alpn = ch.alpn;
+            summary.ja3 = Some(ch.ja3);
+            summary.ja4 = Some(ch.ja4);
+            if !summary.tls_version_from_server {
+                let offered = ch
+                    .supported_versions
+                    .iter()
+                    .copied()
+                    .max()
+                    .unwrap_or(ch.legacy_version);
+                summary.tls_version = Some(tls::version_name(offered));
+            }
+        }
+        Hello::Server(sh) => {
+            summary.tls_version = Some(tls::version_name(sh.version));
+            summary.tls_version_from_server = true;
+        }
+    }
+}
+
+fn dns_row(
+    msg: DnsMessage,
+    ts: i64,
+    flow_id: u64,
+    from_orig: bool,
+    transport: &'static str,
+) -> DnsRow {
+    DnsRow {
+        ts,
+        flow_id,
+        from_orig,
+        transport,
+        msg,
+    }
+}

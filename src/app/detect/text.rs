@@ -1,0 +1,42 @@
+//! Text-protocol greetings: SMTP and FTP.
+
+use super::lines::{contains_ci, first_line, starts_with_ci};
+
+/// How much of a first payload is searched.
+const WINDOW: usize = 1024;
+
+/// SMTP: a server greeting `220 ` or `220-` whose first line mentions SMTP (ESMTP
+/// included), or a client's `EHLO`/`HELO` command (any case).
+///
+/// Zeek's DPD needs both sides: a server line `^\s*220[\s-]` (no SMTP word needed)
+/// and a client HELO/EHLO at a line start; it also runs on 25/587 by port.
+pub fn smtp_greeting(server_first: &[u8]) -> bool {
+    let data = server_first.get(..WINDOW).unwrap_or(server_first);
+    let line = first_line(data);
+    if line.starts_with(b"220 ") || line.starts_with(b"220-") {
+        return contains_ci(line, b"SMTP");
+    }
+    is_command(line, b"EHLO") || is_command(line, b"HELO")
+}
+
+/// FTP: a server greeting `220`/`120` (then a space or `-`) whose first line
+/// mentions FTP and not SMTP, or a client's `USER ` command (any case).
+///
+/// Zeek's DPD is stricter: it needs the client's `USER ` and, from the server, a
+/// 120/220 line followed by a 230/331 reply; it also runs on 21/2811 by port.
+pub fn ftp_greeting(server_first: &[u8]) -> bool {
+    let data = server_first.get(..WINDOW).unwrap_or(server_first);
+    let line = first_line(data);
+    let greeting = [b"220 ", b"220-", b"120 ", b"120-"]
+        .iter()
+        .any(|p| line.starts_with(&p[..]));
+    if greeting {
+        return contains_ci(line, b"FTP") && !contains_ci(line, b"SMTP");
+    }
+    starts_with_ci(line, b"USER ")
+}
+
+/// `line` is `cmd` alone or followed by a space.
+fn is_command(line: &[u8], cmd: &[u8]) -> bool {
+    starts_with_ci(line, cmd) && matches!(line.get(cmd.len()), None | Some(b' '))
+}
