@@ -2,6 +2,7 @@
 //! fixtures the tests build.
 
 mod answers;
+mod app_fixtures;
 
 mod app_vs_zeek;
 mod capinfos;
