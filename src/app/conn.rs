@@ -183,71 +183,58 @@ impl AppFlow {
         out: &mut dyn AppSink,
     ) {
         if matches!(self.parser, Parser::Undecided) {
-            match chunk {
-                Chunk::Data(d) => {
-                    let sniff = &mut self.sniff[side];
-                    let room = SNIFF_BYTES.saturating_sub(sniff.len());
-                    sniff.extend_from_slice(&d[..d.len().min(room)]);
-                    self.recognise_stream(side);
-                    if matches!(self.parser, Parser::Undecided) {
-                        return;
+            let Chunk::Data(d) = chunk else {
+                self.parser = Parser::Finished;
+                return;
+            };
+            let from_client = side == self.client;
+            if self.sniff[side].is_empty() {
+                // Most streams say what they are in their first segment: no copy then.
+                let first = &d[..d.len().min(SNIFF_BYTES)];
+                let kept = self.sniff[1 - side].len() + first.len();
+                self.decide(recognise_stream(first, from_client, self.ports, kept));
+                if !matches!(self.parser, Parser::Undecided) {
+                    let other = std::mem::take(&mut self.sniff[1 - side]);
+                    if !other.is_empty() {
+                        self.parse_stream(1 - side, ts, Chunk::Data(&other), flow_id, out);
                     }
-                    // Hand the parser everything kept so far, this chunk included.
-                    let both = std::mem::take(&mut self.sniff);
-                    for s in [1 - side, side] {
-                        if !both[s].is_empty() {
-                            self.parse_stream(s, ts, Chunk::Data(&both[s]), flow_id, out);
-                        }
-                    }
-                    if d.len() > room {
-                        self.parse_stream(side, ts, Chunk::Data(&d[room..]), flow_id, out);
-                    }
+                    self.parse_stream(side, ts, Chunk::Data(d), flow_id, out);
+                    return;
                 }
-                Chunk::Gap(_) => self.parser = Parser::Finished,
+            }
+            let room = SNIFF_BYTES.saturating_sub(self.sniff[side].len());
+            if self.sniff[side].is_empty() {
+                // The chunk alone did not say: keep it (it was already looked at).
+                self.sniff[side].extend_from_slice(&d[..d.len().min(room)]);
+            } else {
+                self.sniff[side].extend_from_slice(&d[..d.len().min(room)]);
+                let kept = self.sniff[0].len() + self.sniff[1].len();
+                let verdict = recognise_stream(&self.sniff[side], from_client, self.ports, kept);
+                self.decide(verdict);
+            }
+            if matches!(self.parser, Parser::Undecided) {
+                return;
+            }
+            // Hand the parser everything kept so far, this chunk included.
+            let both = std::mem::take(&mut self.sniff);
+            for s in [1 - side, side] {
+                if !both[s].is_empty() {
+                    self.parse_stream(s, ts, Chunk::Data(&both[s]), flow_id, out);
+                }
+            }
+            if d.len() > room {
+                self.parse_stream(side, ts, Chunk::Data(&d[room..]), flow_id, out);
             }
             return;
         }
         self.parse_stream(side, ts, chunk, flow_id, out);
     }
 
-    /// Decides what a TCP flow carries from the first bytes of its streams.
-    fn recognise_stream(&mut self, side: usize) {
-        let first = &self.sniff[side];
-        let from_client = side == self.client;
-        let parser = if tls::looks_like_tls(first) {
-            self.summary.services.push("ssl");
-            Parser::Tls(Box::new(TlsState {
-                streams: [TlsStream::new(), TlsStream::new()],
-                broken: [false; 2],
-            }))
-        } else if http_start(first, from_client) {
-            self.summary.services.push("http");
-            Parser::Http(Box::default())
-        } else if first.starts_with(b"SSH-") {
-            self.summary.services.push("ssh");
-            Parser::Ssh
-        } else if self.ports.contains(&53) && first.len() > 2 && dns::looks_like_dns(&first[2..]) {
-            self.summary.services.push("dns");
-            Parser::DnsTcp(Box::new(DnsTcpState {
-                streams: [DnsTcpStream::new(), DnsTcpStream::new()],
-                broken: [false; 2],
-            }))
-        } else if detect::smtp_greeting(first) {
-            self.summary.services.push("smtp");
-            Parser::Finished
-        } else if detect::ftp_greeting(first) {
-            self.summary.services.push("ftp");
-            Parser::Finished
-        } else if first.len() >= SNIFF_BYTES || !first.contains(&b'\n') && first.len() >= 64 {
-            Parser::Finished
-        } else {
-            // Too little to say; a banner line may still be on its way.
-            if self.sniff[0].len() + self.sniff[1].len() > 2 * SNIFF_BYTES {
-                Parser::Finished
-            } else {
-                Parser::Undecided
-            }
-        };
+    /// Takes the parser (and service) a recogniser chose.
+    fn decide(&mut self, (service, parser): (Option<&'static str>, Parser)) {
+        if let Some(s) = service {
+            self.summary.services.push(s);
+        }
         self.parser = parser;
     }
 
@@ -410,6 +397,45 @@ impl AppFlow {
             self.summary.services.push(s);
         }
         self.parser = parser;
+    }
+}
+
+/// Decides what a TCP flow carries from the first bytes of one of its streams (`kept`:
+/// bytes of both streams looked at so far).
+fn recognise_stream(
+    first: &[u8],
+    from_client: bool,
+    ports: [u16; 2],
+    kept: usize,
+) -> (Option<&'static str>, Parser) {
+    if tls::looks_like_tls(first) {
+        let state = TlsState {
+            streams: [TlsStream::new(), TlsStream::new()],
+            broken: [false; 2],
+        };
+        (Some("ssl"), Parser::Tls(Box::new(state)))
+    } else if http_start(first, from_client) {
+        (Some("http"), Parser::Http(Box::default()))
+    } else if first.starts_with(b"SSH-") {
+        (Some("ssh"), Parser::Ssh)
+    } else if ports.contains(&53) && first.len() > 2 && dns::looks_like_dns(&first[2..]) {
+        let state = DnsTcpState {
+            streams: [DnsTcpStream::new(), DnsTcpStream::new()],
+            broken: [false; 2],
+        };
+        (Some("dns"), Parser::DnsTcp(Box::new(state)))
+    } else if detect::smtp_greeting(first) {
+        (Some("smtp"), Parser::Finished)
+    } else if detect::ftp_greeting(first) {
+        (Some("ftp"), Parser::Finished)
+    } else if first.len() >= SNIFF_BYTES
+        || !first.contains(&b'\n') && first.len() >= 64
+        || kept > 2 * SNIFF_BYTES
+    {
+        (None, Parser::Finished)
+    } else {
+        // Too little to say; a banner line may still be on its way.
+        (None, Parser::Undecided)
     }
 }
 

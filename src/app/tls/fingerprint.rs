@@ -10,24 +10,45 @@ use super::text::{hex, is_grease};
 /// The JA3 string: version,ciphers,extensions,groups,point formats (decimal, '-' joined,
 /// GREASE removed from ciphers, extensions and groups).
 pub(super) fn ja3_text(version: u16, ciphers: &[u16], exts: &ClientExts<'_>) -> String {
-    let ecpf: Vec<u16> = exts.ec_formats.iter().map(|&f| u16::from(f)).collect();
-    format!(
-        "{version},{},{},{},{}",
-        dash(ciphers),
-        dash(&exts.types),
-        dash(&exts.groups),
-        dash(&ecpf)
-    )
+    let mut out = String::with_capacity(256);
+    push_decimal(&mut out, version);
+    for list in [ciphers, &exts.types, &exts.groups] {
+        out.push(',');
+        dash(&mut out, list.iter().copied());
+    }
+    out.push(',');
+    dash(&mut out, exts.ec_formats.iter().map(|&f| u16::from(f)));
+    out
 }
 
-/// Decimal values without GREASE, joined with '-'.
-fn dash(values: &[u16]) -> String {
-    let kept: Vec<String> = values
-        .iter()
-        .filter(|&&v| !is_grease(v))
-        .map(u16::to_string)
-        .collect();
-    kept.join("-")
+/// Appends decimal values without GREASE, joined with '-'.
+fn dash(out: &mut String, values: impl Iterator<Item = u16>) {
+    let mut first = true;
+    for v in values.filter(|&v| !is_grease(v)) {
+        if !first {
+            out.push('-');
+        }
+        first = false;
+        push_decimal(out, v);
+    }
+}
+
+/// Appends `v` in decimal, without the formatting machinery (this runs for every hello).
+fn push_decimal(out: &mut String, v: u16) {
+    let mut digits = [0u8; 5];
+    let mut n = v;
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 /// MD5 of the JA3 string, lowercase hex.
@@ -133,8 +154,14 @@ fn alpn_code(first: Option<&[u8]>) -> String {
 
 /// Four-digit lowercase hex values joined with ','.
 fn hex_list(values: &[u16]) -> String {
-    let parts: Vec<String> = values.iter().map(|v| format!("{v:04x}")).collect();
-    parts.join(",")
+    let mut out = String::with_capacity(values.len() * 5);
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&hex(&v.to_be_bytes()));
+    }
+    out
 }
 
 /// First 12 hex characters of SHA-256, or twelve zeros for an empty list.
