@@ -100,6 +100,41 @@ USER_AGENTS = [
 ]
 
 
+def _ext(t, body):
+    return struct.pack(">HH", t, len(body)) + body
+
+
+def client_hello(r, sni):
+    """A TLS 1.3 ClientHello record (SNI, ALPN h2/http1.1, x25519 key share)."""
+    ciphers = (0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8,
+               0xC013, 0xC014, 0x009C, 0x009D, 0x002F, 0x0035)
+    name = sni.encode()
+    sn = struct.pack(">BH", 0, len(name)) + name
+    alpn = b"".join(bytes([len(p)]) + p for p in (b"h2", b"http/1.1"))
+    ks = struct.pack(">HH", 0x1D, 32) + r.randbytes(32)
+    exts = b"".join((
+        _ext(0, struct.pack(">H", len(sn)) + sn), _ext(23, b""), _ext(0xFF01, b"\0"),
+        _ext(10, struct.pack(">HHHH", 6, 0x1D, 0x17, 0x18)), _ext(11, b"\x01\x00"),
+        _ext(16, struct.pack(">H", len(alpn)) + alpn),
+        _ext(13, struct.pack(">HHHHH", 8, 0x0403, 0x0804, 0x0401, 0x0503)),
+        _ext(51, struct.pack(">H", len(ks)) + ks), _ext(45, b"\x01\x01"),
+        _ext(43, b"\x04\x03\x04\x03\x03")))
+    body = (b"\x03\x03" + r.randbytes(32) + b"\x20" + r.randbytes(32)
+            + struct.pack(">H", 2 * len(ciphers)) + b"".join(struct.pack(">H", c) for c in ciphers)
+            + b"\x01\x00" + struct.pack(">H", len(exts)) + exts)
+    hs = b"\x01" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x01" + struct.pack(">H", len(hs)) + hs
+
+
+def server_hello(r):
+    """A TLS 1.3 ServerHello record, then ChangeCipherSpec."""
+    exts = _ext(43, b"\x03\x04") + _ext(51, struct.pack(">HH", 0x1D, 32) + r.randbytes(32))
+    body = (b"\x03\x03" + r.randbytes(32) + b"\x20" + r.randbytes(32) + b"\x13\x01\x00"
+            + struct.pack(">H", len(exts)) + exts)
+    hs = b"\x02" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x03" + struct.pack(">H", len(hs)) + hs + b"\x14\x03\x03\x00\x01\x01"
+
+
 def wsum(data):
     """Sum of big-endian 16-bit words (odd length padded with a zero byte)."""
     if len(data) & 1:
@@ -125,7 +160,7 @@ def ip_csum(data):
 class World:
     """Hosts, servers, payload pool and packet builders, all seeded."""
 
-    def __init__(self, rng, snaplen):
+    def __init__(self, rng, snaplen, hellos=False):
         self.rng = rng
         self.snap = snaplen
         r = rng
@@ -153,6 +188,7 @@ class World:
             self.servers6.append(pfx + bytes(r.randrange(256) for _ in range(10)))
         self.dns6 = [bytes.fromhex("20014860486000000000000000008888"),
                      bytes.fromhex("26064700470000000000000000001111")]
+        self.hellos = hellos
         self._build_payload_pool()
         self._build_dns_pool()
 
@@ -191,6 +227,15 @@ class World:
 
         self.tls_req = [(tls_msg(s), s) for s in (req_size() for _ in range(256))]
         self.tls_resp = [(tls_msg(s), s) for s in (resp_size() for _ in range(256))]
+        # --hellos: TLS conversations open with a real ClientHello / ServerHello (drawn
+        # from their own generator, so the default capture is unchanged without it)
+        self.tls_first = None
+        if self.hellos:
+            h = random.Random(7)
+            chs = [client_hello(h, h.choice(DOMAINS)) for _ in range(64)]
+            shs = [server_hello(h) for _ in range(16)]
+            self.tls_first = ([(add(m), len(m)) for m in chs],
+                              [(add(m), len(m) + resp_size()) for m in shs])
         self.http_req = []
         paths = ["/", "/index.html", "/api/v1/items?page=%d", "/static/app.%x.js",
                  "/images/photo_%d.jpg", "/debian/dists/bookworm/InRelease", "/health"]
@@ -351,10 +396,10 @@ class World:
             seg = self.make_seg4(mac, cip, self.pick_server(), ttl,
                                  SERVER_TTLS[int(rnd() * len(SERVER_TTLS))], sport, dport)
         if kind == "tls":
-            return self._tcp_conv(seg, rng, self.tls_req, self.tls_resp)
+            return self._tcp_conv(seg, rng, self.tls_req, self.tls_resp, self.tls_first)
         return self._tcp_conv(seg, rng, self.http_req, self.http_resp)
 
-    def _tcp_conv(self, seg, rng, reqs, resps):
+    def _tcp_conv(self, seg, rng, reqs, resps, first=None):
         rnd = rng.random
         M = self.RAND_MASK
         cs = rng.getrandbits(32)  # client ISN
@@ -384,8 +429,11 @@ class World:
         rounds = 1 + int(rng.expovariate(0.6))
         if rounds > 40:
             rounds = 40
-        for _ in range(rounds):
-            off, q = reqs[int(rnd() * len(reqs))]
+        for round_no in range(rounds):
+            if first is not None and round_no == 0:
+                off, q = first[0][int(rnd() * len(first[0]))]
+            else:
+                off, q = reqs[int(rnd() * len(reqs))]
             n = (q - 1) // 1460
             last = q - n * 1460
             rx = int(rnd() * (n + 1)) if rnd() < (n + 1) * RETX else -1
@@ -403,7 +451,10 @@ class World:
             cs += last
             yield seg(1, OF_ACK, ss, cs, sw, 0, 0)
 
-            off, q = resps[int(rnd() * len(resps))]
+            if first is not None and round_no == 0:
+                off, q = first[1][int(rnd() * len(first[1]))]
+            else:
+                off, q = resps[int(rnd() * len(resps))]
             n = (q - 1) // 1460
             last = q - n * 1460
             rx = int(rnd() * (n + 1)) if rnd() < (n + 1) * RETX else -1
@@ -522,6 +573,8 @@ def main():
     ap.add_argument("--flows", type=int, default=5000, help="concurrent conversations (default 5000)")
     ap.add_argument("--pps", type=float, default=400000.0, help="mean packet rate for timestamps (default 400k)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--hellos", action="store_true",
+                    help="TLS conversations open with a real ClientHello/ServerHello (use with a full --snaplen)")
     ap.add_argument("--out", "-o", default="bench/out/bench.pcap", help="output path")
     a = ap.parse_args()
     if a.snaplen < 14 or a.snaplen > 262144:
@@ -531,7 +584,7 @@ def main():
 
     t_start = time.perf_counter()
     rng = random.Random(a.seed)
-    world = World(rng, a.snaplen)
+    world = World(rng, a.snaplen, a.hellos)
     rnd = rng.random
     F = a.flows
     slots = [world.new_flow() for _ in range(F)]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # pcapq benchmark harness (`make bench` runs `bash bench/run.sh`).
 #
-#   bash bench/run.sh          600k-frame capture (snaplen 96): pcapq vs tshark / tcpdump
+#   bash bench/run.sh          600k-frame capture (snaplen 96): pcapq vs tshark / tcpdump;
+#                              then 600k frames with full payloads (TLS hellos, HTTP, DNS):
+#                              pcapq with and without the application layer (--no-app)
 #   bash bench/run.sh big      ~2 GB capture: pcapq throughput and peak RSS (goal: packets-only < 200 MB)
 #
 # Builds nothing: uses $PCAPQ, else $CARGO_TARGET_DIR/release/pcapq, else
@@ -200,6 +202,30 @@ bench_pcapq() {
 
 FLOW_OVERHEAD=""
 NOFLOWS_RSS=""
+APP_OVERHEAD=""
+
+# bench_app FILE FRAMES BYTES RUNS: convert with and without the application layer
+# (services, names, fingerprints, dns and http tables) on a capture with full payloads.
+bench_app() {
+  local file="$1" frames="$2" bytes="$3" runs="$4" ds="$OUT/ds" with without
+  [ $have_pcapq = 1 ] || return 0
+  echo "pcapq convert, full payloads ($runs runs) ..." >&2
+  if measure pcapq-app "$runs" "rm -rf '$ds'" -- "$PCAPQ" convert "$file" -o "$ds" --quiet; then
+    with=$BEST_SEC
+    record pcapq-app "$file" "$frames" "$bytes" "$BEST_SEC" "$MAX_RSS_KB"
+  else
+    status=1; ROWS+=("$(printf '%-20s %14s' pcapq-app FAILED)"); return 0
+  fi
+  echo "pcapq convert --no-app, full payloads ($runs runs) ..." >&2
+  if measure pcapq-no-app "$runs" "rm -rf '$ds'" -- "$PCAPQ" convert "$file" -o "$ds" --quiet --no-app; then
+    without=$BEST_SEC
+    record pcapq-no-app "$file" "$frames" "$bytes" "$BEST_SEC" "$MAX_RSS_KB"
+    APP_OVERHEAD=$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.1f", (a - b) / b * 100 }')
+  else
+    status=1; ROWS+=("$(printf '%-20s %14s' pcapq-no-app FAILED)")
+  fi
+  rm -rf "$ds"
+}
 
 # bench_tool LABEL CMD...   (small mode; uses FILE FRAMES BYTES RUNS)
 bench_tool() {
@@ -238,6 +264,16 @@ if [ "$MODE" = small ]; then
     fi
   fi
   print_table "$FILE" "$FRAMES" "$BYTES"
+
+  # The application layer needs payloads: a capture with full frames, TLS hellos, HTTP
+  # messages and DNS.
+  APP_FILE="$OUT/bench-app.pcap"
+  [ -s "$APP_FILE" ] || gen "$APP_FILE" --frames 600000 --snaplen 65535 --hellos --seed 3
+  APP_FRAMES=$(frames_of "$APP_FILE")
+  APP_BYTES=$(stat -c %s "$APP_FILE")
+  ROWS=()
+  bench_app "$APP_FILE" "$APP_FRAMES" "$APP_BYTES" "$RUNS"
+  print_table "$APP_FILE" "$APP_FRAMES" "$APP_BYTES"
 else
   if [ $have_pcapq = 0 ]; then
     echo "big mode needs pcapq: nothing measured" >&2
@@ -275,6 +311,9 @@ fi
 
 if [ -n "$FLOW_OVERHEAD" ]; then
   echo "flow tracking overhead: ${FLOW_OVERHEAD}% (pcapq vs pcapq --no-flows)"
+fi
+if [ -n "$APP_OVERHEAD" ]; then
+  echo "application layer overhead: ${APP_OVERHEAD}% (pcapq-app vs pcapq-no-app; goal: at most 15%)"
 fi
 if [ -n "$PCAPQ_SEC" ] && [ "$MODE" = small ] && [ ${#ROWS[@]} -gt 1 ]; then
   echo "pcapq/tool = tool seconds / pcapq seconds (above 1: pcapq is faster)"
