@@ -270,7 +270,7 @@ fn host_pairs_count_tshark_conversations() {
                 *conv.entry(key).or_default() += 1;
             }
         }
-        let (pairs, protos) = rt.block_on(async {
+        let (pairs, protos, split_tuples) = rt.block_on(async {
             let ctx = context_for(&[&cap]).await;
             let p = answer(&ctx, "top-pairs-by-flows", &[("n", "1000")]).await;
             let df = ctx
@@ -284,8 +284,31 @@ fn host_pairs_count_tshark_conversations() {
                 .into_iter()
                 .map(|r| r["proto"].clone())
                 .collect::<Vec<_>>();
-            (p, protos)
+            // 5-tuples that pcapq split into several flows (an idle timeout, a reused port).
+            let df = ctx
+                .sql(
+                    "SELECT count(*) - count(DISTINCT proto || least(orig_ip || ' ' || \
+                     CAST(orig_port AS VARCHAR), resp_ip || ' ' || CAST(resp_port AS VARCHAR)) \
+                     || greatest(orig_ip || ' ' || CAST(orig_port AS VARCHAR), resp_ip || ' ' \
+                     || CAST(resp_port AS VARCHAR))) AS split FROM flows",
+                )
+                .await
+                .unwrap()
+                .collect()
+                .await
+                .unwrap();
+            let split = rows(&["split".to_string()], &df)[0]["split"].clone();
+            (p, protos, split != "0")
         });
+        // tshark's conversations never end: a 5-tuple that pcapq split into two flows (an
+        // idle timeout, a new SYN on a closed connection's ports) is one conversation there.
+        if split_tuples {
+            eprintln!(
+                "{}: a 5-tuple spans several flows (timeout or reuse); tshark counts one conversation",
+                cap.display()
+            );
+            continue;
+        }
         // Only captures whose flows are all TCP/UDP and unfragmented: tshark's tables hold
         // no ICMP, and count a fragmented datagram once.
         if protos.iter().any(|p| p != "tcp" && p != "udp")

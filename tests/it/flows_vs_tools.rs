@@ -47,6 +47,41 @@ fn flow_rows(out: &Output) -> Vec<HashMap<String, String>> {
     ])
 }
 
+/// Per (flow_id, from_orig): data segments flagged as retransmissions (tshark's rule)
+/// whose bytes no earlier segment of their direction carried.
+fn hole_fills(out: &Output) -> HashMap<(String, String), u64> {
+    let rows = out.packets.rows(&[
+        "flow_id",
+        "from_orig",
+        "tcp_seq",
+        "payload_len",
+        "tcp_retransmission",
+    ]);
+    // Per direction: its first sequence number, and the byte ranges seen after it.
+    type Seen = (u32, Vec<(u64, u64)>);
+    let mut seen: HashMap<(String, String), Seen> = HashMap::new();
+    let mut fills = HashMap::new();
+    for r in rows {
+        let (Ok(seq), Ok(len)) = (r["tcp_seq"].parse::<u32>(), r["payload_len"].parse::<u64>())
+        else {
+            continue;
+        };
+        if len == 0 {
+            continue;
+        }
+        let key = (r["flow_id"].clone(), r["from_orig"].clone());
+        let (base, ranges) = seen.entry(key.clone()).or_insert((seq, Vec::new()));
+        let start = u64::from(seq.wrapping_sub(*base));
+        let end = start + len;
+        let covered = ranges.iter().any(|&(s, e)| s < end && start < e);
+        if r["tcp_retransmission"] == "true" && !covered {
+            *fills.entry(key).or_insert(0) += 1;
+        }
+        ranges.push((start, end));
+    }
+    fills
+}
+
 #[test]
 fn flows_match_zeek_conn_logs() {
     let mut checked = 0;
@@ -60,6 +95,12 @@ fn flows_match_zeek_conn_logs() {
             continue;
         }
         let zeek = zeek_log(&sibling(&cap, ".zeek-conn.log"));
+        if zeek.iter().any(|z| !z.contains_key("id.orig_h")) {
+            // A `.cut` baseline without the connection's addresses (only its service and
+            // history): compared by app_vs_zeek, which matches it to the capture's one flow.
+            eprintln!("{name}: Zeek's baseline has no addresses; compared in app_vs_zeek");
+            continue;
+        }
         let ours = flow_rows(&convert(&[&cap]));
         assert_eq!(ours.len(), zeek.len(), "{name}: number of flows");
         for z in &zeek {
@@ -372,7 +413,9 @@ fn tcp_connections_match_tcptrace() {
         if conns.is_empty() {
             continue;
         }
-        let ours = flow_rows(&convert(&[&cap]));
+        let out = convert(&[&cap]);
+        let ours = flow_rows(&out);
+        let fills = hole_fills(&out);
         for c in &conns {
             // tcptrace prints IPv6 with leading zeros: normalise through the parser.
             let split = |s: &str| {
@@ -467,18 +510,24 @@ fn tcp_connections_match_tcptrace() {
                 "{ctx}: b->a data bytes"
             );
             // Retransmitted data packets: tcptrace counts any overlap with data already sent;
-            // pcapq counts tshark's retransmissions, which also include repeated SYNs/FINs.
+            // pcapq counts tshark's retransmissions, which also include repeated SYNs/FINs
+            // and segments that fill a hole (lost before the capture point: never seen,
+            // so tcptrace does not count them).
             let rexmt_a = dir(&c.a2b, "rexmt data pkts");
             let rexmt_b = dir(&c.b2a, "rexmt data pkts");
+            let fill = |orig: bool| {
+                let key = (o["flow_id"].clone(), orig.to_string());
+                fills.get(&key).copied().unwrap_or(0)
+            };
             assert_eq!(
-                n(&format!("{a}_retransmissions")),
+                n(&format!("{a}_retransmissions")) - fill(a == "orig"),
                 rexmt_a,
-                "{ctx}: a->b retransmissions"
+                "{ctx}: a->b retransmissions (less hole fills)"
             );
             assert_eq!(
-                n(&format!("{b}_retransmissions")),
+                n(&format!("{b}_retransmissions")) - fill(b == "orig"),
                 rexmt_b,
-                "{ctx}: b->a retransmissions"
+                "{ctx}: b->a retransmissions (less hole fills)"
             );
             compared += 1;
         }
