@@ -11,7 +11,7 @@ use crate::track;
 #[derive(Debug, Parser)]
 #[command(name = "pcapq", version, about, long_about = None, propagate_version = true)]
 #[command(after_help = "Examples:
-  pcapq convert trace.pcap -o ds/          # packets, flows, captures as Parquet
+  pcapq convert trace.pcap -o ds/          # packets, flows, dns, http, captures as Parquet
   pcapq info trace.pcapng.gz               # what capinfos prints
   pcapq schema                             # every table and column
 Run `pcapq <command> --help` for each command's options and examples.")]
@@ -24,12 +24,13 @@ pub struct Cli {
 /// pcapq's commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Convert captures into a dataset directory (packets, flows, captures as Parquet).
+    /// Convert captures into a dataset directory (packets, flows, dns, http, captures as Parquet).
     #[command(after_help = "Examples:
   pcapq convert trace.pcap -o ds/
   pcapq convert hourly/*.pcap.gz -o ds/ --force       # several files read as one capture
   tcpdump -i eth0 -w - | pcapq convert - -o ds/       # from stdin
   pcapq convert big.pcapng -o ds/ --max-flows 2000000 --tcp-timeout 600
+  pcapq convert scan.pcap -o ds/ --no-app             # headers and flows only, no payload parsing
 
 Inputs may be pcap (any byte order, µs or ns), pcapng, or either compressed with gzip or
 zstd (recognised by their first bytes). Several inputs are merged in time order. The
@@ -47,7 +48,7 @@ output directory appears complete or not at all.")]
   pcapq sql -i trace.pcap \"SELECT src_ip, sum(wire_len) AS bytes FROM packets GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"
   pcapq sql -d ds \"SELECT ip_prefix(src_ip, 24) AS net, count(*) FROM packets GROUP BY 1\" --format csv -o nets.csv
 
-Tables: packets, flows, captures, and the view connections (TCP flows). Functions beyond
+Tables: packets, flows, dns, http, captures, and the view connections (TCP flows). Functions beyond
 DataFusion's: ip_prefix(ip, len), is_private(ip), port_service(port, proto),
 hash_slot(text, slots). `pcapq schema` describes every column.")]
     Sql(SqlArgs),
@@ -57,6 +58,7 @@ hash_slot(text, slots). `pcapq schema` describes every column.")]
   pcapq query -d ds top-hosts-by-bytes --param n=20
   pcapq query -d ds traffic-over-time --param bucket=hour --format csv -o traffic.csv
   pcapq query -i trace.pcap tcp-general
+  pcapq query -d ds top-server-names                # sites by SNI / HTTP Host
   pcapq query top-hosts-by-bytes --show-sql        # the SQL, to read or adapt")]
     Query(QueryArgs),
     /// Print the UVic P2 TCP report (sections A-D) for a capture or a dataset.

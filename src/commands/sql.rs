@@ -14,7 +14,7 @@ pub fn user_facing(err: DataFusionError) -> anyhow::Error {
         DataFusionError::SQL(..) | DataFusionError::Plan(_) | DataFusionError::SchemaError(..) => {
             let message = err.find_root().to_string().replace('\n', " ");
             let hint = if message.contains("table '") && message.contains("not found") {
-                " (the tables are packets, flows, captures and the view connections; \
+                " (the tables are packets, flows, dns, http, captures and the view connections; \
                  `pcapq schema` lists their columns)"
             } else {
                 ""

@@ -138,7 +138,7 @@ fn bad_sql_is_one_line_with_its_position_and_exit_code_2() {
     let err = run("SELECT * FROM packet");
     assert!(err.contains("'pcapq.public.packet' not found"), "{err}");
     assert!(
-        err.contains("the tables are packets, flows, captures"),
+        err.contains("the tables are packets, flows, dns, http, captures"),
         "{err}"
     );
 }
