@@ -6,7 +6,7 @@ DEMO_DS := $(TARGET_DIR)/demo/ds
 # The Python checks' own environment (DuckDB, pandas, Playwright), made by tests/setup.sh.
 VENV := $(TARGET_DIR)/venv
 
-.PHONY: all build demo test lint fmt bench bench-queries bench-big docs clean
+.PHONY: all build demo test lint fmt bench bench-queries bench-big fuzz docs clean
 
 all: build
 
@@ -59,6 +59,13 @@ bench-queries: build
 
 bench-big: build
 	PCAPQ=$(PCAPQ) bash bench/run.sh big
+
+## fuzz: run every cargo-fuzz target (capture reader, dissector, TLS, QUIC, DNS, HTTP, the
+## whole application stage) for FUZZ_SECONDS each (default 60); nightly Rust, installs
+## cargo-fuzz when missing; builds without the query engine, into its own target directory
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 ## docs: regenerate docs/schema.md and the README's charts from the bundled capture
 docs: build
