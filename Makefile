@@ -28,7 +28,7 @@ demo: build
 	@$(PCAPQ) query -d $(DEMO_DS) failed-connections
 	@$(PCAPQ) report -d $(DEMO_DS) -o $(TARGET_DIR)/demo/report.html --title "pcapq demo: examples/example.pcap"
 	@echo
-	@echo "Dataset: $(DEMO_DS) (packets.parquet, flows.parquet, captures.parquet)."
+	@echo "Dataset: $(DEMO_DS) (packets, flows, dns, http and captures .parquet)."
 	@echo "Report:  $(TARGET_DIR)/demo/report.html (open it in a browser)"
 	@echo "More: $(PCAPQ) query --list; $(PCAPQ) tcp-summary examples/example.pcap"
 
