@@ -18,7 +18,8 @@ use crate::dataset::{
 use crate::dissect::dissect_with_payload;
 use crate::source::{CaptureStats, MergedSource};
 use crate::track::{
-    FlowRecord, PacketAnnotation, Payloads, TrackOptions, TrackOutput, TrackStats, Tracked, Tracker,
+    AppBatch, AppJoin, FlowRecord, Joined, PacketAnnotation, Payloads, TrackOptions, TrackOutput,
+    TrackStats, Tracked, Tracker,
 };
 use progress::Progress;
 
@@ -82,9 +83,10 @@ enum Rows {
 
 /// Reads every frame of `source` and writes the three tables into `sink`.
 ///
-/// Two threads share the work: this one reads, dissects and tracks; a second one turns
-/// the rows into Arrow batches and hands them to the sink (whose Parquet writer encodes on
-/// a third), so both cores stay busy on a long capture.
+/// Threads share the work: this one reads, dissects and tracks; another runs the
+/// application stage (protocol parsers, DNS and HTTP rows) on the payloads tracking hands
+/// it; another turns the rows into Arrow batches and hands them to the sink (whose Parquet
+/// writer encodes on yet another), so every core stays busy on a long capture.
 pub fn run_pipeline(
     mut source: MergedSource,
     opts: &PipelineOptions,
@@ -106,7 +108,38 @@ pub fn run_pipeline(
             .spawn_scoped(scope, move || {
                 build_rows(from_pipeline, recycle, sink, with_flows)
             })?;
+        let (to_app, app_thread) = if with_app {
+            let join = AppJoin::new(
+                tracker
+                    .as_ref()
+                    .map(Tracker::app_done_ring)
+                    .unwrap_or_default(),
+            );
+            let (to_app, from_tracker) = mpsc::sync_channel::<AppBatch>(QUEUE_BATCHES);
+            let (app_recycle, app_recycled) = mpsc::channel::<AppBatch>();
+            let rows_out = to_builder.clone();
+            let handle = std::thread::Builder::new()
+                .name("app-stage".into())
+                .spawn_scoped(scope, move || {
+                    run_app_stage(join, from_tracker, app_recycle, rows_out)
+                })?;
+            (Some((to_app, app_recycled)), Some(handle))
+        } else {
+            (None, None)
+        };
         let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
+        // Hands the application events gathered so far to the application thread.
+        let send_app = |out: &mut TrackOutput| -> bool {
+            let Some((to_app, recycled)) = &to_app else {
+                return true;
+            };
+            if out.app.is_empty() {
+                return true;
+            }
+            let mut next = recycled.try_recv().unwrap_or_default();
+            next.clear();
+            to_app.send(std::mem::replace(&mut out.app, next)).is_ok()
+        };
         let mut out = TrackOutput::default();
         let mut exhausted = false;
         while !exhausted {
@@ -149,7 +182,7 @@ pub fn run_pipeline(
             if !batch.is_empty() && !send(Rows::Packets(batch)) {
                 break;
             }
-            if !flush_tracked(&mut out, BATCH_ROWS, &send) {
+            if !flush_tracked(&mut out, BATCH_ROWS, &send) || !send_app(&mut out) {
                 break;
             }
         }
@@ -160,6 +193,13 @@ pub fn run_pipeline(
             None => TrackStats::default(),
         };
         flush_tracked(&mut out, 1, &send);
+        send_app(&mut out);
+        drop(to_app);
+        if let Some(handle) = app_thread {
+            handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("the application-stage thread panicked"))?;
+        }
         let mut captures = source.finish();
         for c in &mut captures {
             c.decode_errors = decode_errors
@@ -184,16 +224,43 @@ pub fn run_pipeline(
     })
 }
 
-/// Sends the finished flows and application rows that reached `at_least` rows.
-/// Returns false when the builder thread has stopped.
+/// Sends the finished flows that reached `at_least` rows. Returns false when the builder
+/// thread has stopped.
 fn flush_tracked(out: &mut TrackOutput, at_least: usize, send: &dyn Fn(Rows) -> bool) -> bool {
+    out.flows.len() < at_least || send(Rows::Flows(std::mem::take(&mut out.flows)))
+}
+
+/// The application thread: replays the tracker's events into the protocol parsers and
+/// sends finished flows (with their application columns) and DNS/HTTP rows on to the
+/// builder, in the tracker's order.
+fn run_app_stage(
+    mut join: AppJoin,
+    batches: Receiver<AppBatch>,
+    recycle: Sender<AppBatch>,
+    to_builder: mpsc::SyncSender<Rows>,
+) {
+    let mut out = Joined::default();
+    let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
+    for mut batch in batches {
+        join.run(&mut batch, &mut out);
+        let _ = recycle.send(batch);
+        if !flush_joined(&mut out, BATCH_ROWS, &send) {
+            return;
+        }
+    }
+    flush_joined(&mut out, 1, &send);
+}
+
+/// Sends the joined flows and application rows that reached `at_least` rows. Returns
+/// false when the builder thread has stopped.
+fn flush_joined(out: &mut Joined, at_least: usize, send: &dyn Fn(Rows) -> bool) -> bool {
     if out.flows.len() >= at_least && !send(Rows::Flows(std::mem::take(&mut out.flows))) {
         return false;
     }
-    if out.app.dns.len() >= at_least && !send(Rows::Dns(std::mem::take(&mut out.app.dns))) {
+    if out.rows.dns.len() >= at_least && !send(Rows::Dns(std::mem::take(&mut out.rows.dns))) {
         return false;
     }
-    if out.app.http.len() >= at_least && !send(Rows::Http(std::mem::take(&mut out.app.http))) {
+    if out.rows.http.len() >= at_least && !send(Rows::Http(std::mem::take(&mut out.rows.http))) {
         return false;
     }
     true

@@ -48,7 +48,7 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         rows.iter().for_each(|r| b.append_option(f(r)));
         Arc::new(b.finish())
     };
-    let strc = |f: &dyn Fn(&FlowRecord) -> Option<String>| -> ArrayRef {
+    let strc = |f: &dyn Fn(&FlowRecord) -> Option<&str>| -> ArrayRef {
         let mut b = StringBuilder::with_capacity(n, n * 8);
         rows.iter().for_each(|r| b.append_option(f(r)));
         Arc::new(b.finish())
@@ -67,8 +67,8 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
     let secs = |ns: i64| ns as f64 / 1e9;
     let columns: Vec<ArrayRef> = vec![
         u64c(&|r| Some(r.flow_id)),
-        strc(&|r| Some(r.community_id.clone())),
-        strc(&|r| Some(r.proto_name.to_string())),
+        strc(&|r| Some(r.community_id.as_str())),
+        strc(&|r| Some(r.proto_name)),
         u8c(&|r| Some(r.ip_proto)),
         u8c(&|r| Some(r.ip_version)),
         Arc::new(orig_ip.finish()),
@@ -91,34 +91,49 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         u64c(&|r| Some(r.resp.payload_bytes)),
         u64c(&|r| Some(r.orig.data_pkts)),
         u64c(&|r| Some(r.resp.data_pkts)),
-        strc(&|r| Some(r.end_reason.to_string())),
-        strc(&|r| {
-            r.app
-                .as_ref()
-                .filter(|a| !a.services.is_empty())
-                .map(|a| a.services.join(","))
-        }),
-        strc(&|r| r.port_service.map(str::to_string)),
-        strc(&|r| app(r).and_then(|a| a.server_name.clone())),
+        strc(&|r| Some(r.end_reason)),
+        {
+            // Several services are joined with commas, as Zeek joins them.
+            let mut b = StringBuilder::with_capacity(n, n * 4);
+            let mut joined = String::new();
+            for r in rows {
+                match app(r).filter(|a| !a.services.is_empty()) {
+                    Some(a) => {
+                        joined.clear();
+                        for (i, s) in a.services.iter().enumerate() {
+                            if i > 0 {
+                                joined.push(',');
+                            }
+                            joined.push_str(s);
+                        }
+                        b.append_value(&joined);
+                    }
+                    None => b.append_null(),
+                }
+            }
+            Arc::new(b.finish())
+        },
+        strc(&|r| r.port_service),
+        strc(&|r| app(r).and_then(|a| a.server_name.as_deref())),
         string_list(rows.iter().map(|r| app(r).map(|a| a.alpn.as_slice())), true),
-        strc(&|r| app(r).and_then(|a| a.tls_version.clone())),
-        strc(&|r| app(r).and_then(|a| a.ja3.clone())),
-        strc(&|r| app(r).and_then(|a| a.ja4.clone())),
-        strc(&|r| app(r).and_then(|a| a.quic_version.clone())),
-        strc(&|r| app(r).and_then(|a| a.ssh_client.clone())),
-        strc(&|r| app(r).and_then(|a| a.ssh_server.clone())),
-        strc(&|r| app(r).and_then(|a| a.http_user_agent.clone())),
-        strc(&|r| app(r).and_then(|a| a.note.map(str::to_string))),
+        strc(&|r| app(r).and_then(|a| a.tls_version.as_deref())),
+        strc(&|r| app(r).and_then(|a| a.ja3.as_deref())),
+        strc(&|r| app(r).and_then(|a| a.ja4.as_deref())),
+        strc(&|r| app(r).and_then(|a| a.quic_version.as_deref())),
+        strc(&|r| app(r).and_then(|a| a.ssh_client.as_deref())),
+        strc(&|r| app(r).and_then(|a| a.ssh_server.as_deref())),
+        strc(&|r| app(r).and_then(|a| a.http_user_agent.as_deref())),
+        strc(&|r| app(r).and_then(|a| a.note)),
         u32c(&|r| r.tcp.as_ref().map(|t| t.syn_count)),
         u32c(&|r| r.tcp.as_ref().map(|t| t.fin_count)),
         u32c(&|r| r.tcp.as_ref().map(|t| t.rst_count)),
-        strc(&|r| r.tcp.as_ref().map(|t| t.state.clone())),
+        strc(&|r| r.tcp.as_ref().map(|t| t.state.as_str())),
         boolc(&|r| r.tcp.as_ref().map(|t| t.complete)),
         boolc(&|r| r.tcp.as_ref().map(|t| t.reset)),
         boolc(&|r| r.tcp.as_ref().map(|t| !t.complete)),
         tsc(&|r| r.tcp.as_ref().and_then(|t| t.last_fin_ts)),
-        strc(&|r| r.conn_state.map(str::to_string)),
-        strc(&|r| Some(r.history.clone())),
+        strc(&|r| r.conn_state),
+        strc(&|r| Some(r.history.as_str())),
         f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt)),
         f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt_server)),
         f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt_client)),
@@ -208,7 +223,7 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         u64c(&|r| r.tcp.as_ref().map(|t| t.retransmissions[0])),
         u64c(&|r| r.tcp.as_ref().map(|t| t.retransmissions[1])),
         u64c(&|r| r.tcp.as_ref().map(|t| t.missed_bytes)),
-        strc(&|r| r.icmp_error.clone()),
+        strc(&|r| r.icmp_error.as_deref()),
         u32c(&|r| Some(r.icmp_errors)),
     ];
     RecordBatch::try_new(FLOWS.schema(), columns)

@@ -2,13 +2,14 @@
 
 use std::net::IpAddr;
 
+use super::app_feed::AppFeed;
 use super::community_id::community_id_v1;
 use super::history::History;
 use super::key::FlowKey;
 use super::rtt::{Rtt, Samples};
 use super::tcp::analysis::{TsharkConv, TsharkDir};
 use super::tcp::machine::ZeekTcp;
-use crate::app::{AppFlow, AppSink, AppSummary};
+use crate::app::AppSummary;
 use crate::dissect::transport::proto;
 
 /// Counters of one direction of a flow.
@@ -165,10 +166,8 @@ pub struct Flow {
     pub scheduled_at: i64,
     /// Ports of the first packet, for protocols keyed without ports (SCTP's Community ID).
     pub first_ports: (u16, u16),
-    /// Application state, from the first packet with payload while it wants more.
-    pub app: Option<Box<AppFlow>>,
-    /// What the application stage learnt, once it wanted no more payload.
-    pub app_done: Option<Box<AppSummary>>,
+    /// Where the flow stands with the application stage.
+    pub app: AppFeed,
 }
 
 /// Everything `flows` stores about a finished flow.
@@ -248,14 +247,8 @@ pub fn proto_name(p: u8) -> &'static str {
 const NS: f64 = 1e9;
 
 impl Flow {
-    /// Ends the flow's application state, handing its last rows to `out`.
-    pub fn finish_app(&mut self, out: &mut dyn AppSink) {
-        if let Some(app) = self.app.take() {
-            self.app_done = Some(Box::new(app.finish(self.id, self.last_ts, out)));
-        }
-    }
-
-    /// The flow's record, as it stands now (after [`Flow::finish_app`]).
+    /// The flow's record, as it stands now (the application columns are attached later, by
+    /// [`super::AppJoin`]).
     pub fn record(&mut self, end_reason: EndReason) -> FlowRecord {
         let o = self.orig_side;
         let r = 1 - o;
@@ -327,7 +320,7 @@ impl Flow {
             resp_bytes,
             end_reason: end_reason.name(),
             port_service,
-            app: self.app_done.take(),
+            app: None,
             conn_state,
             history: self.history.as_str().to_string(),
             tcp: self.tcp.as_ref().map(|t| tcp_record(t, o)),

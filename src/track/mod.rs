@@ -3,6 +3,8 @@
 //! each finished flow becomes a [`FlowRecord`] pushed into a [`FlowSink`] the tracker
 //! does not know. Memory is bounded by the number of active flows (`--max-flows`).
 
+mod app_feed;
+mod app_join;
 mod community_id;
 mod flow;
 mod history;
@@ -13,41 +15,37 @@ mod rtt;
 mod table;
 pub mod tcp;
 
+pub use app_feed::{AppBatch, AppEvent, AppFeed, DoneRing};
+pub use app_join::{AppJoin, Joined};
 pub use community_id::community_id_v1;
 pub use flow::{DirStats, FlowRecord, TcpRecord, WindowStats, proto_name};
 pub use payloads::Payloads;
 pub use rtt::Samples;
 pub use table::{Tracked, Tracker};
 
-use crate::app::{AppRows, AppSink, DnsRow, HttpRow};
-
-/// Where finished flows go, and the application rows their payload gave.
-pub trait FlowSink: AppSink {
-    /// Receives one finished flow.
+/// Where the tracker puts finished flows and the application stage's input.
+pub trait FlowSink {
+    /// Receives one finished flow the application stage never saw.
     fn push(&mut self, flow: FlowRecord);
+    /// The application stage's input (flows it saw end there too, to get their columns).
+    fn app(&mut self) -> &mut AppBatch;
 }
 
-/// Everything tracking produced, kept in memory until it is written.
+/// Everything tracking produced, kept in memory until it is handed on.
 #[derive(Debug, Default)]
 pub struct TrackOutput {
-    /// Finished flows.
+    /// Finished flows without application state.
     pub flows: Vec<FlowRecord>,
-    /// DNS and HTTP rows.
-    pub app: AppRows,
+    /// Events for the application stage ([`AppJoin`]).
+    pub app: AppBatch,
 }
 
 impl FlowSink for TrackOutput {
     fn push(&mut self, flow: FlowRecord) {
         self.flows.push(flow);
     }
-}
-
-impl AppSink for TrackOutput {
-    fn dns(&mut self, row: DnsRow) {
-        self.app.dns(row);
-    }
-    fn http(&mut self, row: HttpRow) {
-        self.app.http(row);
+    fn app(&mut self) -> &mut AppBatch {
+        &mut self.app
     }
 }
 

@@ -4,7 +4,9 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::net::IpAddr;
+use std::sync::Arc;
 
+use super::app_feed::{AppEvent, AppFeed, DoneRing};
 use super::flow::{DirStats, EndReason, Flow, TcpFlow};
 use super::history::History;
 use super::index::{FlowIndex, prefetch};
@@ -13,7 +15,7 @@ use super::payloads::Payloads;
 use super::tcp::analysis::{self, Seg, TsharkConv};
 use super::tcp::machine::{FlowCtx, Segment};
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
-use crate::app::{AppFlow, AppPacket, TcpSegment};
+use crate::app::TcpSegment;
 use crate::dissect::transport::proto;
 use crate::dissect::{Fragment, Packet, tcp_flag};
 use crate::source::FrameMeta;
@@ -49,6 +51,8 @@ pub struct Tracker {
     stats: TrackStats,
     /// Per-packet lookups of the batch being processed (reused allocation).
     prepared: Vec<Option<Prepared>>,
+    /// Flows the application stage wants no more payload of (told by the stage).
+    app_done: Arc<DoneRing>,
 }
 
 /// A packet of a batch: its frame, its headers, and (after tracking) its annotation.
@@ -88,7 +92,14 @@ impl Tracker {
             next_id: 1,
             stats: TrackStats::default(),
             prepared: Vec::new(),
+            app_done: Arc::default(),
         }
+    }
+
+    /// The ring through which the application stage says it is done with a flow (give it to
+    /// [`super::AppJoin::new`]).
+    pub fn app_done_ring(&self) -> Arc<DoneRing> {
+        Arc::clone(&self.app_done)
     }
 
     /// Counters so far.
@@ -353,7 +364,7 @@ impl Tracker {
         }
         ann.from_orig = Some(side == flow.orig_side);
         if self.opts.app && matches!(key.proto, proto::TCP | proto::UDP) {
-            feed_app(flow, p, captured, side, ts, out);
+            feed_app(flow, p, captured, side, ts, &self.app_done, out);
         }
         ann
     }
@@ -496,8 +507,7 @@ impl Tracker {
             closed_at: None,
             scheduled_at: 0,
             first_ports: (p.src_port.unwrap_or(0), p.dst_port.unwrap_or(0)),
-            app: None,
-            app_done: None,
+            app: AppFeed::Idle,
         };
         self.next_id += 1;
         self.stats.flows += 1;
@@ -582,8 +592,12 @@ impl Tracker {
             _ => reason,
         };
         let mut flow = flow;
-        flow.finish_app(out);
-        out.push(flow.record(reason));
+        let record = flow.record(reason);
+        if flow.app == AppFeed::Idle {
+            out.push(record);
+        } else {
+            out.app().finished(record);
+        }
     }
 
     /// Ends every remaining flow (end of input) and returns the run's counters.
@@ -600,41 +614,54 @@ impl Tracker {
     }
 }
 
-/// Hands a packet of a TCP or UDP flow to the flow's application state, created with the
-/// first payload, for as long as it wants more.
+/// Hands a packet of a TCP or UDP flow to the application stage: from its first packet with
+/// payload, for as long as the stage wants more. Packets that carry nothing for it (no
+/// payload, no SYN) are not sent.
 fn feed_app(
     flow: &mut Flow,
     p: &Packet,
     payload: &[u8],
     side: usize,
     ts: i64,
+    done: &DoneRing,
     out: &mut dyn FlowSink,
 ) {
     let wire_len = p.payload_len.unwrap_or(0);
-    if flow.app_done.is_some() || (flow.app.is_none() && wire_len == 0) {
-        return;
+    let syn = p.tcp.is_some_and(|t| t.flags & tcp_flag::SYN != 0);
+    match flow.app {
+        AppFeed::Done => return,
+        AppFeed::Idle if wire_len == 0 => return,
+        AppFeed::Idle => {
+            let (client, isn) = match &flow.tcp {
+                Some(t) => (flow.orig_side, t.isn),
+                None => (side, [None, None]),
+            };
+            out.app().events.push(AppEvent::Open {
+                flow_id: flow.id,
+                udp: flow.tcp.is_none(),
+                ports: [flow.key.port0, flow.key.port1],
+                client,
+                isn,
+            });
+            flow.app = AppFeed::Feeding;
+        }
+        AppFeed::Feeding if done.is_done(flow.id) => {
+            flow.app = AppFeed::Done;
+            return;
+        }
+        AppFeed::Feeding if wire_len == 0 && !syn => return,
+        AppFeed::Feeding => {}
     }
-    let app = flow.app.get_or_insert_with(|| {
-        let ports = [flow.key.port0, flow.key.port1];
-        let (client, isn) = match &flow.tcp {
-            Some(t) => (flow.orig_side, t.isn),
-            None => (side, [None, None]),
-        };
-        Box::new(AppFlow::new(flow.tcp.is_none(), ports, client, isn))
-    });
-    let packet = AppPacket {
+    let event = AppEvent::Packet {
+        flow_id: flow.id,
         ts,
-        side,
+        last_ts: flow.last_ts,
+        side: side as u8,
         from_orig: side == flow.orig_side,
-        tcp: p.tcp.map(|t| TcpSegment {
-            seq: t.seq,
-            syn: t.flags & tcp_flag::SYN != 0,
-        }),
-        bytes: payload,
+        tcp: p.tcp.map(|t| TcpSegment { seq: t.seq, syn }),
+        start: 0,
+        len: 0,
         wire_len,
     };
-    app.packet(&packet, flow.id, out);
-    if !app.wants_more() {
-        flow.finish_app(out);
-    }
+    out.app().packet(event, payload);
 }

@@ -14,6 +14,15 @@
 
 /// Zeek's ASCII-log text of `bytes` (see the module doc).
 pub fn zeek_escape(bytes: &[u8]) -> String {
+    // Most names are printable ASCII without a backslash: they stay as they are.
+    if bytes
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) && b != b'\\')
+    {
+        return std::str::from_utf8(bytes)
+            .map(str::to_owned)
+            .unwrap_or_default();
+    }
     let mut out = String::with_capacity(bytes.len());
     let mut first = true;
     for piece in bytes.split(|&b| b == b'\\') {

@@ -75,45 +75,53 @@ pub(super) fn ja4(
         .filter(|&v| !is_grease(v))
         .max()
         .unwrap_or(legacy_version);
-    let ciphers: Vec<u16> = ciphers.iter().copied().filter(|&c| !is_grease(c)).collect();
-    let types: Vec<u16> = exts
-        .types
-        .iter()
-        .copied()
-        .filter(|&t| !is_grease(t))
-        .collect();
-    let sni = if types.contains(&0) { 'd' } else { 'i' };
-    let a = format!(
-        "{proto}{}{sni}{:02}{:02}{}",
-        version_code(version),
-        ciphers.len().min(99),
-        types.len().min(99),
-        alpn_code(exts.alpn.first().copied())
-    );
+    let mut sorted_ciphers: Vec<u16> = ciphers.iter().copied().filter(|&c| !is_grease(c)).collect();
+    let types = exts.types.iter().copied().filter(|&t| !is_grease(t));
+    let type_count = types.clone().count();
+    let sni = if exts.types.contains(&0) { 'd' } else { 'i' };
+    let mut out = String::with_capacity(36);
+    out.push(proto);
+    out.push_str(version_code(version));
+    out.push(sni);
+    push_two_digits(&mut out, sorted_ciphers.len().min(99));
+    push_two_digits(&mut out, type_count.min(99));
+    let [a0, a1] = alpn_code(exts.alpn.first().copied());
+    out.push(a0);
+    out.push(a1);
 
-    let mut sorted_ciphers = ciphers;
+    out.push('_');
     sorted_ciphers.sort_unstable();
-    let b = hash12(&hex_list(&sorted_ciphers));
+    let mut text = String::with_capacity(5 * sorted_ciphers.len().max(exts.types.len()) + 64);
+    hex_list(&mut text, sorted_ciphers.iter().copied());
+    push_hash12(&mut out, &text);
 
-    let mut sorted_exts: Vec<u16> = types.into_iter().filter(|&t| t != 0 && t != 16).collect();
+    out.push('_');
+    let mut sorted_exts: Vec<u16> = types.filter(|&t| t != 0 && t != 16).collect();
+    if sorted_exts.is_empty() {
+        out.push_str("000000000000");
+        return out;
+    }
     sorted_exts.sort_unstable();
-    let mut c_text = hex_list(&sorted_exts);
-    let sigs: Vec<u16> = exts
+    text.clear();
+    hex_list(&mut text, sorted_exts.iter().copied());
+    let mut sigs = exts
         .sig_algs
         .iter()
         .copied()
         .filter(|&s| !is_grease(s))
-        .collect();
-    if !sigs.is_empty() {
-        c_text.push('_');
-        c_text.push_str(&hex_list(&sigs));
+        .peekable();
+    if sigs.peek().is_some() {
+        text.push('_');
+        hex_list(&mut text, sigs);
     }
-    let c = if sorted_exts.is_empty() {
-        "000000000000".to_string()
-    } else {
-        hash12(&c_text)
-    };
-    format!("{a}_{b}_{c}")
+    push_hash12(&mut out, &text);
+    out
+}
+
+/// Appends `v` (below 100) as two decimal digits.
+fn push_two_digits(out: &mut String, v: usize) {
+    out.push(char::from(b'0' + (v / 10 % 10) as u8));
+    out.push(char::from(b'0' + (v % 10) as u8));
 }
 
 /// JA4's two-character version code.
@@ -134,44 +142,46 @@ fn version_code(v: u16) -> &'static str {
 
 /// JA4's ALPN part: first and last character of the first protocol if both are ASCII
 /// alphanumeric, else first and last character of its hex; "00" when there is none.
-fn alpn_code(first: Option<&[u8]>) -> String {
+fn alpn_code(first: Option<&[u8]>) -> [char; 2] {
     let Some(value) = first else {
-        return "00".to_string();
+        return ['0', '0'];
     };
     let (Some(&f), Some(&l)) = (value.first(), value.last()) else {
-        return "00".to_string();
+        return ['0', '0'];
     };
     if f.is_ascii_alphanumeric() && l.is_ascii_alphanumeric() {
-        return [char::from(f), char::from(l)].iter().collect();
+        return [char::from(f), char::from(l)];
     }
-    let h = hex(value);
-    let mut chars = h.chars();
-    match (chars.next(), chars.next_back()) {
-        (Some(a), Some(b)) => [a, b].iter().collect(),
-        _ => "00".to_string(),
-    }
+    [hex_digit(f >> 4), hex_digit(l & 0x0f)]
 }
 
-/// Four-digit lowercase hex values joined with ','.
-fn hex_list(values: &[u16]) -> String {
-    let mut out = String::with_capacity(values.len() * 5);
-    for (i, v) in values.iter().enumerate() {
+/// One lowercase hex digit of a nibble.
+fn hex_digit(nibble: u8) -> char {
+    char::from(b"0123456789abcdef"[usize::from(nibble & 0x0f)])
+}
+
+/// Appends four-digit lowercase hex values joined with ','.
+fn hex_list(out: &mut String, values: impl Iterator<Item = u16>) {
+    for (i, v) in values.enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&hex(&v.to_be_bytes()));
+        for shift in [12, 8, 4, 0] {
+            out.push(hex_digit((v >> shift) as u8));
+        }
     }
-    out
 }
 
-/// First 12 hex characters of SHA-256, or twelve zeros for an empty list.
-fn hash12(text: &str) -> String {
+/// Appends the first 12 hex characters of SHA-256 of `text`, or twelve zeros for "".
+fn push_hash12(out: &mut String, text: &str) {
     if text.is_empty() {
-        return "000000000000".to_string();
+        out.push_str("000000000000");
+        return;
     }
-    let mut h = hex(&Sha256::digest(text.as_bytes()));
-    h.truncate(12);
-    h
+    for b in &Sha256::digest(text.as_bytes())[..6] {
+        out.push(hex_digit(b >> 4));
+        out.push(hex_digit(*b));
+    }
 }
 
 #[cfg(test)]
@@ -194,10 +204,14 @@ mod tests {
             (&[0x30, 0xab, 0xcd, 0x31], "01"),
         ];
         for (value, want) in cases {
-            assert_eq!(alpn_code(Some(value)), want, "{value:02x?}");
+            assert_eq!(
+                alpn_code(Some(value)).iter().collect::<String>(),
+                want,
+                "{value:02x?}"
+            );
         }
-        assert_eq!(alpn_code(None), "00");
-        assert_eq!(alpn_code(Some(b"")), "00");
+        assert_eq!(alpn_code(None), ['0', '0']);
+        assert_eq!(alpn_code(Some(b"")), ['0', '0']);
     }
 
     #[test]

@@ -1,0 +1,185 @@
+//! What the tracker hands to the application stage, which runs on a thread of its own:
+//! events in capture order (a flow's first payload, each payload after it, each finished
+//! flow) with the payload bytes they need, batched so that one message carries many packets.
+//!
+//! The application stage says when a flow wants no more payload through a [`DoneRing`]; the
+//! tracker then stops copying that flow's packets. The ring is lossy on purpose: a flow it
+//! forgot is only fed packets the stage ignores.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::flow::FlowRecord;
+use crate::app::TcpSegment;
+
+/// Where a flow stands with the application stage (a byte on the tracker's side).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AppFeed {
+    /// No payload seen yet: the stage does not know the flow.
+    #[default]
+    Idle,
+    /// The stage has the flow and is fed its packets.
+    Feeding,
+    /// The stage wants no more of the flow's payload.
+    Done,
+}
+
+/// One step of the application stage's input.
+#[derive(Debug, Clone, Copy)]
+pub enum AppEvent {
+    /// A flow's first packet with payload: the stage creates the flow's state.
+    Open {
+        /// The flow.
+        flow_id: u64,
+        /// UDP (datagrams) rather than TCP (a stream per side).
+        udp: bool,
+        /// Ports by flow-key side.
+        ports: [u16; 2],
+        /// Flow-key side acting as the client.
+        client: usize,
+        /// Each side's initial sequence number, when its SYN was seen.
+        isn: [Option<u32>; 2],
+    },
+    /// A packet of a flow the stage knows; its bytes are `start..start + len` of the batch.
+    Packet {
+        /// The flow.
+        flow_id: u64,
+        /// Capture time, ns.
+        ts: i64,
+        /// The flow's last time so far, ns (what the stage ends the flow with, if it stops here).
+        last_ts: i64,
+        /// Flow-key side that sent it.
+        side: u8,
+        /// Whether that side is, for now, the originator.
+        from_orig: bool,
+        /// TCP sequence number and SYN flag (None for UDP).
+        tcp: Option<TcpSegment>,
+        /// Offset of its captured payload in [`AppBatch::bytes`].
+        start: u32,
+        /// Captured payload length.
+        len: u32,
+        /// Payload length on the wire.
+        wire_len: u32,
+    },
+    /// The next record of [`AppBatch::flows`] is finished: the stage attaches its columns.
+    Finished,
+}
+
+/// A batch of application events with the bytes and flow records they refer to.
+#[derive(Debug, Default)]
+pub struct AppBatch {
+    /// Events, in capture order.
+    pub events: Vec<AppEvent>,
+    /// Payload bytes of the `Packet` events.
+    pub bytes: Vec<u8>,
+    /// Finished flows, one per `Finished` event, in the same order.
+    pub flows: Vec<FlowRecord>,
+}
+
+impl AppBatch {
+    /// Whether the batch holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Empties the batch, keeping its allocations.
+    pub fn clear(&mut self) {
+        self.events.clear();
+        self.bytes.clear();
+        self.flows.clear();
+    }
+
+    /// Adds a packet's payload and its event.
+    pub(super) fn packet(&mut self, mut event: AppEvent, payload: &[u8]) {
+        if let AppEvent::Packet { start, len, .. } = &mut event {
+            *start = self.bytes.len() as u32;
+            *len = payload.len() as u32;
+            self.bytes.extend_from_slice(payload);
+        }
+        self.events.push(event);
+    }
+
+    /// Adds a finished flow.
+    pub(super) fn finished(&mut self, record: FlowRecord) {
+        self.flows.push(record);
+        self.events.push(AppEvent::Finished);
+    }
+}
+
+/// Slots in the [`DoneRing`].
+const RING_SLOTS: usize = 1 << 16;
+
+/// Flows the application stage is done with, by flow id modulo the ring's size: the newest
+/// id written to a slot wins. Shared by the tracker (reads) and the stage (writes).
+#[derive(Debug)]
+pub struct DoneRing {
+    ids: Box<[AtomicU64]>,
+}
+
+impl Default for DoneRing {
+    fn default() -> Self {
+        DoneRing {
+            ids: (0..RING_SLOTS).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+}
+
+impl DoneRing {
+    /// Records that flow `id` (never 0) wants no more payload.
+    pub fn mark(&self, id: u64) {
+        self.ids[id as usize % RING_SLOTS].store(id, Ordering::Relaxed);
+    }
+
+    /// Whether flow `id` is known to want no more payload.
+    pub fn is_done(&self, id: u64) -> bool {
+        self.ids[id as usize % RING_SLOTS].load(Ordering::Relaxed) == id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ring_remembers_the_newest_flow_of_a_slot() {
+        let ring = DoneRing::default();
+        assert!(!ring.is_done(7));
+        ring.mark(7);
+        assert!(ring.is_done(7));
+        let same_slot = 7 + RING_SLOTS as u64;
+        assert!(!ring.is_done(same_slot));
+        ring.mark(same_slot);
+        assert!(ring.is_done(same_slot));
+        // Forgetting flow 7 only costs copies the stage ignores; it never says done wrongly.
+        assert!(!ring.is_done(7));
+    }
+
+    #[test]
+    fn a_batch_keeps_payloads_and_records_in_event_order() {
+        let mut batch = AppBatch::default();
+        let packet = |flow_id| AppEvent::Packet {
+            flow_id,
+            ts: 0,
+            last_ts: 0,
+            side: 0,
+            from_orig: true,
+            tcp: None,
+            start: 0,
+            len: 0,
+            wire_len: 3,
+        };
+        batch.packet(packet(1), b"abc");
+        batch.packet(packet(2), b"de");
+        let spans: Vec<(u32, u32)> = batch
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                AppEvent::Packet { start, len, .. } => Some((*start, *len)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(spans, [(0, 3), (3, 2)]);
+        assert_eq!(batch.bytes, b"abcde");
+        batch.clear();
+        assert!(batch.is_empty() && batch.bytes.is_empty());
+    }
+}
