@@ -31,6 +31,8 @@ const TRACK_BATCH: usize = 64;
 const SEND_BATCH: usize = 1024;
 /// Batches in flight to the builder thread.
 const QUEUE_BATCHES: usize = 8;
+/// Application events gathered before they are handed to the application thread.
+const APP_EVENTS: usize = 4096;
 /// Frames between progress updates.
 const PROGRESS_EVERY: u64 = 16 * 1024;
 
@@ -129,11 +131,12 @@ pub fn run_pipeline(
         };
         let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
         // Hands the application events gathered so far to the application thread.
-        let send_app = |out: &mut TrackOutput| -> bool {
+        // Events gathered so far go to the application thread once they are worth a wake-up.
+        let send_app = |out: &mut TrackOutput, at_least: usize| -> bool {
             let Some((to_app, recycled)) = &to_app else {
                 return true;
             };
-            if out.app.is_empty() {
+            if out.app.is_empty() || out.app.events.len() < at_least {
                 return true;
             }
             let mut next = recycled.try_recv().unwrap_or_default();
@@ -182,7 +185,7 @@ pub fn run_pipeline(
             if !batch.is_empty() && !send(Rows::Packets(batch)) {
                 break;
             }
-            if !flush_tracked(&mut out, BATCH_ROWS, &send) || !send_app(&mut out) {
+            if !flush_tracked(&mut out, BATCH_ROWS, &send) || !send_app(&mut out, APP_EVENTS) {
                 break;
             }
         }
@@ -193,7 +196,7 @@ pub fn run_pipeline(
             None => TrackStats::default(),
         };
         flush_tracked(&mut out, 1, &send);
-        send_app(&mut out);
+        send_app(&mut out, 1);
         drop(to_app);
         if let Some(handle) = app_thread {
             handle

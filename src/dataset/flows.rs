@@ -8,10 +8,10 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::error::ArrowError;
 
-use super::ip_text::IpFormatter;
 use super::lists::string_list;
 use super::schema::FLOWS;
 use crate::app::AppSummary;
+use crate::ip_text::IpFormatter;
 use crate::track::FlowRecord;
 
 /// The `flows` rows of these records.

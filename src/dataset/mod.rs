@@ -4,7 +4,6 @@
 mod app_tables;
 mod captures;
 mod flows;
-mod ip_text;
 mod lists;
 mod memory_sink;
 mod packets;
@@ -14,7 +13,7 @@ pub mod schema;
 pub use app_tables::{dns_batch, http_batch};
 pub use captures::captures_batch;
 pub use flows::flows_batch;
-pub use ip_text::IpFormatter;
+
 pub use memory_sink::MemorySink;
 pub use packets::PacketsBuilder;
 pub use parquet_sink::{ParquetDirSink, ROW_GROUP_ROWS};

@@ -9,9 +9,9 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::error::ArrowError;
 
-use super::ip_text::IpFormatter;
 use super::schema::PACKETS;
 use crate::dissect::{Packet, tcp_flags};
+use crate::ip_text::IpFormatter;
 use crate::source::FrameMeta;
 use crate::track::PacketAnnotation;
 

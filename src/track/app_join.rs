@@ -14,6 +14,8 @@ use crate::app::{AppFlow, AppPacket, AppRows, AppSummary};
 enum Entry {
     Active(Box<AppFlow>),
     Done(Box<AppSummary>),
+    /// Briefly, while an active flow is being finished.
+    Finishing,
 }
 
 /// Application state of every flow the tracker has opened and not yet finished.
@@ -117,10 +119,10 @@ impl AppJoin {
 
 /// Ends an entry's parsing (if still active) and takes its summary.
 fn finish(entry: &mut Entry, flow_id: u64, ts: i64, rows: &mut AppRows) -> Box<AppSummary> {
-    let taken = std::mem::replace(entry, Entry::Done(Box::default()));
-    match taken {
+    match std::mem::replace(entry, Entry::Finishing) {
         Entry::Active(app) => Box::new(app.finish(flow_id, ts, rows)),
         Entry::Done(summary) => summary,
+        Entry::Finishing => Box::default(),
     }
 }
 

@@ -21,7 +21,7 @@ const NAME_ROOM: usize = 512;
 
 /// Reads a name at the cursor. `None` is Zeek's parse error.
 pub(super) fn read_name(cur: &mut Cur<'_>, downcase: bool) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(64);
     extract(cur, &mut out, NAME_ROOM, downcase, 0).then_some(out)
 }
 

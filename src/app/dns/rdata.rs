@@ -6,6 +6,8 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use crate::ip_text::{push_ipv4, push_ipv6};
+
 use super::answers::{Answers, Section};
 use super::consts::qtype_name;
 use super::cursor::Cur;
@@ -101,7 +103,8 @@ fn parse_rdata(cur: &mut Cur<'_>, rr: &Rr<'_>, out: &mut Answers) -> bool {
             if rd != 4 {
                 return false;
             }
-            let a = Ipv4Addr::from(cur.u32()).to_string();
+            let mut a = String::with_capacity(15);
+            push_ipv4(&mut a, &Ipv4Addr::from(cur.u32()));
             addr_text(out.update, "A", rr.owner, &a)
         }
         28 | 38 => {
@@ -256,12 +259,17 @@ fn addr_text(update: bool, label: &str, owner: &[u8], addr: &str) -> Vec<u8> {
 /// otherwise inet_ntop's form (which writes `::a.b.c.d` for v4-compatible ones).
 pub(super) fn ipv6_text(b: &[u8; 16]) -> String {
     let a = Ipv6Addr::from(*b);
+    let mut text = String::with_capacity(39);
     if let Some(v4) = a.to_ipv4_mapped() {
-        return v4.to_string();
+        push_ipv4(&mut text, &v4);
+        return text;
     }
     let seg = a.segments();
     if seg[..6].iter().all(|&s| s == 0) && seg[6] != 0 {
-        return format!("::{}.{}.{}.{}", b[12], b[13], b[14], b[15]);
+        text.push_str("::");
+        push_ipv4(&mut text, &Ipv4Addr::new(b[12], b[13], b[14], b[15]));
+        return text;
     }
-    a.to_string()
+    push_ipv6(&mut text, &a);
+    text
 }

@@ -19,7 +19,7 @@ pub(super) struct RawExt<'a> {
 /// Walks an extensions block (without its 2-byte length), up to its end or to the first
 /// extension that does not fit.
 pub(super) fn walk(block: &[u8]) -> Vec<RawExt<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(24);
     let mut rest = block;
     while !rest.is_empty() {
         let Some(&[t0, t1, l0, l1]) = rest.get(..4) else {
@@ -61,7 +61,9 @@ pub(super) struct ClientExts<'a> {
 pub(super) fn client(block: &[u8]) -> ClientExts<'_> {
     let mut out = ClientExts::default();
     let mut seen = 0u8;
-    for e in &walk(block) {
+    let exts = walk(block);
+    out.types.reserve_exact(exts.len());
+    for e in &exts {
         out.types.push(e.typ);
         let bit = match e.typ {
             0 => 1,
