@@ -6,7 +6,7 @@ DEMO_DS := $(TARGET_DIR)/demo/ds
 # The Python checks' own environment (DuckDB, pandas, Playwright), made by tests/setup.sh.
 VENV := $(TARGET_DIR)/venv
 
-.PHONY: all build demo test lint fmt bench bench-queries bench-big fuzz docs clean
+.PHONY: all build demo test lint fmt bench bench-queries bench-big fuzz geoip docs clean
 
 all: build
 
@@ -37,12 +37,18 @@ $(VENV)/.installed: tests/python/requirements.txt tests/setup.sh
 
 ## test: every test: Rust unit + integration (against tshark, Zeek, capinfos, tcptrace on
 ## tests/pcaps), then the DuckDB/pandas/browser checks in their own virtual environment
-test: build $(VENV)/.installed
+test: build $(VENV)/.installed $(TARGET_DIR)/geoip/.installed
 	rm -rf $(TARGET_DIR)/tmp/compared
-	$(CARGO) test --release
+	PCAPQ_TEST_GEOIP_DIR=$(TARGET_DIR)/geoip $(CARGO) test --release
 	@echo "== compared with independent tools on tests/pcaps:"
 	@cat $(TARGET_DIR)/tmp/compared/*.txt
 	PCAPQ=$(PCAPQ) $(VENV)/bin/python tests/python/run_checks.py
+
+# The free address databases for the real-database test (skipped, with a message, without npm).
+$(TARGET_DIR)/geoip/.installed:
+	@if ! command -v npm >/dev/null; then echo "npm not found: the real GeoIP/ASN database test will be skipped"; \
+	 elif $(MAKE) --no-print-directory geoip GEOIP_DIR=$(TARGET_DIR)/geoip >/dev/null; then touch $@; \
+	 else echo "make geoip failed: the real GeoIP/ASN database test will be skipped"; fi
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -66,6 +72,14 @@ bench-big: build
 FUZZ_SECONDS ?= 60
 fuzz:
 	bash fuzz/run.sh $(FUZZ_SECONDS)
+
+## geoip: install free address databases from npm (pinned) into $(GEOIP_DIR): the CC0
+## ip-location-db country .mmdb and the CC BY 4.0 ip-location-db ASN CSVs; then use
+## PCAPQ_GEOIP=$(GEOIP_DIR)/country.mmdb PCAPQ_ASN=$(GEOIP_DIR)/asn-ipv4.csv:$(GEOIP_DIR)/asn-ipv6.csv
+GEOIP_DIR ?= $(HOME)/.local/share/pcapq
+GEOIP_VERSION ?= 2.3.2026061719
+geoip:
+	bash scripts/geoip.sh "$(GEOIP_DIR)" "$(GEOIP_VERSION)"
 
 ## docs: regenerate docs/schema.md and the README's charts from the bundled capture
 docs: build

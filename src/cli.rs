@@ -50,7 +50,8 @@ output directory appears complete or not at all.")]
 
 Tables: packets, flows, dns, http, captures, and the view connections (TCP flows). Functions beyond
 DataFusion's: ip_prefix(ip, len), is_private(ip), port_service(port, proto),
-hash_slot(text, slots). `pcapq schema` describes every column.")]
+hash_slot(text, slots); with --geoip FILE.mmdb geo_country(ip), with --asn FILE asn(ip)
+and as_org(ip). `pcapq schema` describes every column.")]
     Sql(SqlArgs),
     /// Answer a coursework question with its canned SQL from the catalog.
     #[command(after_help = "Examples:
@@ -59,6 +60,8 @@ hash_slot(text, slots). `pcapq schema` describes every column.")]
   pcapq query -d ds traffic-over-time --param bucket=hour --format csv -o traffic.csv
   pcapq query -i trace.pcap tcp-general
   pcapq query -d ds top-server-names                # sites by SNI / HTTP Host
+  pcapq query -d ds top-countries --geoip country.mmdb   # `make geoip` installs one
+  PCAPQ_ASN=asn-ipv4.csv:asn-ipv6.csv pcapq query -d ds top-asns
   pcapq query top-hosts-by-bytes --show-sql        # the SQL, to read or adapt")]
     Query(QueryArgs),
     /// Print the UVic P2 TCP report (sections A-D) for a capture or a dataset.
@@ -176,18 +179,41 @@ pub struct DataArgs {
     /// Flow tracking options (with -i).
     #[command(flatten)]
     pub track: TrackArgs,
+    /// Address databases for geo_country(), asn() and as_org().
+    #[command(flatten)]
+    pub lookups: LookupArgs,
 }
 
 impl DataArgs {
     /// A dataset directory or capture files, tracked with the default settings (for
     /// commands that take their sources positionally and have no tracking options).
-    pub fn with_default_tracking(dataset: Option<PathBuf>, inputs: Vec<String>) -> Self {
+    pub fn with_default_tracking(
+        dataset: Option<PathBuf>,
+        inputs: Vec<String>,
+        lookups: LookupArgs,
+    ) -> Self {
         DataArgs {
             dataset,
             inputs,
             track: TrackArgs::default(),
+            lookups,
         }
     }
+}
+
+/// Address databases: where hosts are (country, autonomous system).
+#[derive(Debug, Clone, Default, Args)]
+pub struct LookupArgs {
+    /// Country database (.mmdb: MaxMind's GeoLite2/GeoIP2 Country or ip-location-db's
+    /// geo-whois-asn-country) for geo_country() and `top-countries`. `make geoip` installs
+    /// a free one.
+    #[arg(long, value_name = "FILE.mmdb", env = "PCAPQ_GEOIP")]
+    pub geoip: Option<PathBuf>,
+    /// ASN database for asn(), as_org() and `top-asns`: an .mmdb (GeoLite2-ASN layout) or
+    /// ip-location-db / iptoasn range files (CSV/TSV). Repeat it, or separate files with
+    /// ':' in PCAPQ_ASN, to give the IPv4 and the IPv6 file.
+    #[arg(long, value_name = "FILE", env = "PCAPQ_ASN", value_delimiter = ':')]
+    pub asn: Vec<PathBuf>,
 }
 
 /// Arguments of `pcapq sql`.
@@ -283,6 +309,9 @@ pub struct ReportArgs {
     /// Title of the report.
     #[arg(long, default_value = "Traffic report")]
     pub title: String,
+    /// Address databases (adds `top-countries` and `top-asns` to the report).
+    #[command(flatten)]
+    pub lookups: LookupArgs,
 }
 
 /// Arguments of `pcapq tcp-summary`.

@@ -18,6 +18,7 @@ pub mod dataset;
 pub mod dissect;
 #[cfg(feature = "engine")]
 pub mod error;
+pub mod geo;
 pub mod ip_text;
 #[cfg(feature = "engine")]
 pub mod query;

@@ -9,6 +9,7 @@ use crate::convert::progress::Progress;
 use crate::convert::{PipelineOptions, run_pipeline};
 use crate::dataset::MemorySink;
 use crate::query::session;
+use crate::query::udf::Lookups;
 use crate::source::MergedSource;
 
 /// A single-use runtime for DataFusion's async API.
@@ -20,14 +21,18 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// The session over the tables the arguments name.
 pub async fn open(args: &DataArgs) -> Result<SessionContext> {
-    if args.inputs.is_empty() {
+    let lookups = Lookups::open(args.lookups.geoip.as_ref(), &args.lookups.asn)?;
+    let ctx = if args.inputs.is_empty() {
         let dir = session::resolve_dir(args.dataset.as_deref())?;
-        return session::open_dir(&dir).await;
-    }
-    let specs = super::input_specs(&args.inputs)?;
-    let track = super::track_options(&args.track)?;
-    let sink = convert_in_memory(specs, track)?;
-    session::from_memory(sink).await
+        session::open_dir(&dir).await?
+    } else {
+        let specs = super::input_specs(&args.inputs)?;
+        let track = super::track_options(&args.track)?;
+        let sink = convert_in_memory(specs, track)?;
+        session::from_memory(sink).await?
+    };
+    lookups.register(&ctx);
+    Ok(ctx)
 }
 
 /// Converts captures into tables kept in memory, printing damage warnings.

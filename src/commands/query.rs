@@ -12,7 +12,15 @@ pub fn list() -> String {
     let width = queries.iter().map(|q| q.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for q in &queries {
-        out.push_str(&format!("{:width$}  {}\n", q.id, q.question));
+        let needs: String = q
+            .needs
+            .iter()
+            .map(|f| match f.as_str() {
+                "geo_country" => " [needs --geoip]",
+                _ => " [needs --asn]",
+            })
+            .collect();
+        out.push_str(&format!("{:width$}  {}{needs}\n", q.id, q.question));
         for p in &q.params {
             out.push_str(&format!(
                 "{:width$}    --param {}={} ({}): {}\n",

@@ -7,7 +7,11 @@ use crate::report::html;
 
 /// Runs `pcapq report`.
 pub fn run(args: &ReportArgs) -> Result<()> {
-    let data = DataArgs::with_default_tracking(args.dataset.clone(), args.inputs.clone());
+    let data = DataArgs::with_default_tracking(
+        args.dataset.clone(),
+        args.inputs.clone(),
+        args.lookups.clone(),
+    );
     let rt = super::data::runtime()?;
     let text = rt.block_on(async {
         let ctx = super::data::open(&data).await?;

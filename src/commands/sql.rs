@@ -13,7 +13,9 @@ pub fn user_facing(err: DataFusionError) -> anyhow::Error {
     match err.find_root() {
         DataFusionError::SQL(..) | DataFusionError::Plan(_) | DataFusionError::SchemaError(..) => {
             let message = err.find_root().to_string().replace('\n', " ");
-            let hint = if message.contains("table '") && message.contains("not found") {
+            let hint = if let Some(hint) = crate::query::udf::missing_database_hint(&message) {
+                hint
+            } else if message.contains("table '") && message.contains("not found") {
                 " (the tables are packets, flows, dns, http, captures and the view connections; \
                  `pcapq schema` lists their columns)"
             } else {

@@ -4,6 +4,7 @@
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::execution::FunctionRegistry;
 use datafusion::prelude::{DataFrame, SessionContext};
 
 use super::params::{self, ParamDef};
@@ -30,6 +31,8 @@ catalog!(
     "top-hosts-by-bytes",
     "top-hosts-by-packets",
     "top-prefixes",
+    "top-countries",
+    "top-asns",
     "top-ports",
     "top-src-ports",
     "top-dst-ports",
@@ -67,6 +70,9 @@ pub struct Query {
     pub params: Vec<ParamDef>,
     /// How `pcapq plot` draws its answer (`kind; key=value; …`), if it is plot-worthy.
     pub chart: Option<String>,
+    /// SQL functions it needs that exist only when their database is given (`geo_country`,
+    /// `asn`): the report leaves the query out without them.
+    pub needs: Vec<String>,
     /// The SQL, header included.
     pub sql: &'static str,
 }
@@ -80,6 +86,7 @@ impl Query {
             section: String::new(),
             params: Vec::new(),
             chart: None,
+            needs: Vec::new(),
             sql,
         };
         for line in sql.lines().take_while(|l| l.starts_with("--")) {
@@ -93,6 +100,7 @@ impl Query {
                 "section" => q.section = value.to_string(),
                 "param" => q.params.extend(ParamDef::parse(value)),
                 "chart" => q.chart = Some(value.to_string()),
+                "needs" => q.needs.extend(value.split_whitespace().map(str::to_string)),
                 _ => {}
             }
         }
@@ -119,6 +127,16 @@ impl Query {
         ctx: &SessionContext,
         given: &[(String, String)],
     ) -> anyhow::Result<(DataFrame, Vec<(String, String)>)> {
+        for f in &self.needs {
+            if ctx.udf(f).is_err() {
+                let hint = super::udf::missing_database_hint(&format!("invalid function '{f}'"))
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_start_matches('(')
+                    .trim_end_matches(')');
+                return Err(user_error(format!("{}: {hint}", self.id)));
+            }
+        }
         let (values, used) = params::bind(&self.params, given)?;
         let df = ctx.sql(self.sql).await?.with_param_values(values)?;
         Ok((df, used))

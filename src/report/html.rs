@@ -10,6 +10,7 @@ use anyhow::Result;
 use datafusion::arrow::array::{Array, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::arrow::util::display::array_value_to_string;
+use datafusion::execution::FunctionRegistry;
 use datafusion::prelude::SessionContext;
 
 use super::chart::{self, Spec};
@@ -39,10 +40,14 @@ impl Answer {
     }
 }
 
-/// Runs every catalog query (default parameters) over `ctx`.
+/// Runs every catalog query (default parameters) over `ctx`, except those that need a
+/// database the session was not given (`--geoip`, `--asn`).
 pub async fn answer_all(ctx: &SessionContext) -> Vec<Answer> {
     let mut out = Vec::new();
     for query in catalog::all() {
+        if query.needs.iter().any(|f| ctx.udf(f).is_err()) {
+            continue;
+        }
         let result = query
             .run(ctx, &[])
             .await

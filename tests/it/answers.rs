@@ -23,10 +23,14 @@ fn catalog_answers_on_the_example_capture() {
     let update = std::env::var_os("UPDATE_ANSWERS").is_some();
     let mut mismatches = Vec::new();
     for q in pcapq::query::catalog::all() {
+        // The project's own GeoIP/ASN databases, so that top-countries and top-asns run too.
+        let dbs = crate::support::geo_dbs();
         let out = Command::new(pcapq)
             .args(["query", "--format", "csv", "-d"])
             .arg(&ds)
             .arg(q.id)
+            .env("PCAPQ_GEOIP", dbs.join("country.mmdb"))
+            .env("PCAPQ_ASN", dbs.join("asn.csv"))
             .output()
             .unwrap();
         assert!(

@@ -11,6 +11,7 @@ mod damage;
 mod fixture;
 mod flows_vs_tools;
 mod formats;
+mod geo;
 mod link_layers;
 mod output;
 mod packets_vs_tshark;

@@ -73,7 +73,9 @@ fn every_chart_shows_its_answer() {
     let session_of = |inputs: Vec<InputSpec>| {
         let sink = pcapq::commands::data::convert_in_memory(inputs, Some(TrackOptions::default()))
             .unwrap();
-        rt.block_on(session::from_memory(sink)).unwrap()
+        let ctx = rt.block_on(session::from_memory(sink)).unwrap();
+        crate::support::with_geo_dbs(&ctx);
+        ctx
     };
     let (example_ctx, app_ctx) = (session_of(example), session_of(app));
     let out_dir = tempfile::tempdir().unwrap();
@@ -265,6 +267,11 @@ fn report_has_every_section_and_no_external_references() {
             "-o",
             html.to_str().unwrap(),
         ])
+        .env(
+            "PCAPQ_GEOIP",
+            crate::support::geo_dbs().join("country.mmdb"),
+        )
+        .env("PCAPQ_ASN", crate::support::geo_dbs().join("asn.csv"))
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -235,3 +235,23 @@ impl Table {
             .collect()
     }
 }
+
+/// A folder holding the project's own tiny GeoIP and ASN databases (`pcapq::geo::testdb`),
+/// written once per test run: `country.mmdb`, `asn.mmdb`, `asn.csv`.
+pub fn geo_dbs() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("geodb-{}", std::process::id()));
+        pcapq::geo::testdb::write_all(&dir).unwrap();
+        dir
+    })
+}
+
+/// Registers the lookups of [`geo_dbs`] in a session, so that every catalog query runs.
+pub fn with_geo_dbs(ctx: &datafusion::prelude::SessionContext) {
+    let dir = geo_dbs();
+    pcapq::query::udf::Lookups::open(Some(&dir.join("country.mmdb")), &[dir.join("asn.csv")])
+        .unwrap()
+        .register(ctx);
+}

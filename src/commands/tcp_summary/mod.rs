@@ -156,7 +156,11 @@ fn connection(out: &mut String, conns: &Rows, i: usize) -> Result<()> {
 
 /// Runs `pcapq tcp-summary`.
 pub fn run(args: &TcpSummaryArgs) -> Result<()> {
-    let data = DataArgs::with_default_tracking(args.dataset.clone(), args.inputs.clone());
+    let data = DataArgs::with_default_tracking(
+        args.dataset.clone(),
+        args.inputs.clone(),
+        Default::default(),
+    );
     let rt = super::data::runtime()?;
     let text = rt.block_on(async {
         let ctx = super::data::open(&data).await?;

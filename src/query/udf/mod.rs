@@ -1,9 +1,13 @@
 //! SQL functions DataFusion does not have and traffic analysis needs: `ip_prefix`,
-//! `is_private`, `port_service`, `hash_slot`. (Time buckets use DataFusion's own
+//! `is_private`, `port_service`, `hash_slot`, and, given their databases, `geo_country`,
+//! `asn` and `as_org` (`geo.rs`). (Time buckets use DataFusion's own
 //! `date_trunc` / `date_bin`; no function here duplicates a built-in.)
 
+mod geo;
 mod ip;
 mod ports;
+
+pub use geo::{Lookups, missing_database_hint};
 
 use std::sync::Arc;
 
