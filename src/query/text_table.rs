@@ -4,12 +4,16 @@
 //! blank) but never builds the whole table as one string: the columns are sized from
 //! the first [`SIZING_ROWS`] rows, then every row is written straight to the output, so
 //! a result of millions of rows costs a window of Arrow batches and one line of text.
+//!
+//! Floating-point cells are shown with at most six significant digits, as C's and
+//! Python's `%g` shows them (`0.333333`, `1.23457e+06`); csv, json and parquet keep the
+//! exact values.
 
 use std::io::Write;
 
 use anyhow::Result;
-use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type, SchemaRef};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
 /// Rows held to size the columns before the first line is written: a larger result is
@@ -133,23 +137,92 @@ fn options() -> FormatOptions<'static> {
     FormatOptions::default().with_display_error(true)
 }
 
+/// How one column's cells are written.
+enum CellFormat<'a> {
+    /// Arrow's own text.
+    Arrow(ArrayFormatter<'a>),
+    /// Six significant digits (see the module doc).
+    Float(&'a dyn Array),
+}
+
 fn formatters<'a>(
     batch: &'a RecordBatch,
     options: &'a FormatOptions<'a>,
-) -> Result<Vec<ArrayFormatter<'a>>> {
-    Ok(batch
+) -> Result<Vec<CellFormat<'a>>> {
+    batch
         .columns()
         .iter()
-        .map(|c| ArrayFormatter::try_new(c.as_ref(), options))
-        .collect::<Result<_, _>>()?)
+        .map(|c| match c.data_type() {
+            DataType::Float32 | DataType::Float64 => Ok(CellFormat::Float(c.as_ref())),
+            _ => Ok(CellFormat::Arrow(ArrayFormatter::try_new(
+                c.as_ref(),
+                options,
+            )?)),
+        })
+        .collect()
 }
 
 /// One cell's text, with line breaks and tabs flattened so a row stays one line.
-fn write_cell(cell: &mut String, f: &ArrayFormatter, row: usize) {
+fn write_cell(cell: &mut String, f: &CellFormat, row: usize) {
     use std::fmt::Write as _;
-    let _ = write!(cell, "{}", f.value(row));
-    if cell.contains(['\n', '\r', '\t']) {
-        *cell = cell.replace(['\n', '\r', '\t'], " ");
+    match f {
+        CellFormat::Arrow(f) => {
+            let _ = write!(cell, "{}", f.value(row));
+            if cell.contains(['\n', '\r', '\t']) {
+                *cell = cell.replace(['\n', '\r', '\t'], " ");
+            }
+        }
+        CellFormat::Float(a) => {
+            if a.is_null(row) {
+                return;
+            }
+            let v = match a.data_type() {
+                DataType::Float32 => f64::from(a.as_primitive::<Float32Type>().value(row)),
+                _ => a.as_primitive::<Float64Type>().value(row),
+            };
+            push_g6(cell, v);
+        }
+    }
+}
+
+/// Appends `v` as `%g` with six significant digits writes it: fixed notation for exponents
+/// from -4 to 5, scientific (`1.5e+06`, `2e-05`) beyond, trailing zeros dropped.
+pub fn push_g6(out: &mut String, v: f64) {
+    use std::fmt::Write as _;
+    if !v.is_finite() {
+        out.push_str(if v.is_nan() {
+            "NaN"
+        } else if v > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        });
+        return;
+    }
+    if v == 0.0 {
+        out.push_str(if v.is_sign_negative() { "-0" } else { "0" });
+        return;
+    }
+    // Rounding to six digits first decides the exponent (999999.7 is 1e+06).
+    let sci = format!("{v:.5e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        let decimals = (5 - exp).max(0) as usize;
+        let fixed = format!("{v:.decimals$}");
+        out.push_str(trim_zeros(&fixed));
+    } else {
+        out.push_str(trim_zeros(mantissa));
+        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+}
+
+/// Drops trailing zeros after a decimal point, and the point if nothing follows it.
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
     }
 }
 
@@ -225,6 +298,32 @@ mod tests {
         let text = table(&schema, &batches);
         assert!(text.contains("| 123456789012 | two lines     |"), "{text}");
         assert_eq!(text.lines().count(), 7, "{text}");
+    }
+
+    #[test]
+    fn floats_show_six_significant_digits_as_percent_g() {
+        // Python: ['%g' % v for v in (...)]
+        let cases: [(f64, &str); 14] = [
+            (1.0 / 3.0, "0.333333"),
+            (2.0 / 3.0, "0.666667"),
+            (1234567.89, "1.23457e+06"),
+            (999999.7, "1e+06"),
+            (123456.4, "123456"),
+            (0.0001, "0.0001"),
+            (0.00001234, "1.234e-05"),
+            (42.0, "42"),
+            (-2.5, "-2.5"),
+            (0.0, "0"),
+            (1e100, "1e+100"),
+            (0.1 + 0.2, "0.3"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "inf"),
+        ];
+        for (v, want) in cases {
+            let mut s = String::new();
+            push_g6(&mut s, v);
+            assert_eq!(s, want, "{v}");
+        }
     }
 
     #[test]
