@@ -31,6 +31,7 @@ pub enum Command {
   tcpdump -i eth0 -w - | pcapq convert - -o ds/       # from stdin
   pcapq convert big.pcapng -o ds/ --max-flows 2000000 --tcp-timeout 600
   pcapq convert scan.pcap -o ds/ --no-app             # headers and flows only, no payload parsing
+  head -c 32 /dev/urandom > key; pcapq convert trace.pcap -o shared/ --anonymize key   # to share
 
 Inputs may be pcap (any byte order, µs or ns), pcapng, or either compressed with gzip or
 zstd (recognised by their first bytes). Several inputs are merged in time order. The
@@ -121,6 +122,15 @@ pub struct ConvertArgs {
     /// Flow tracking options.
     #[command(flatten)]
     pub track: TrackArgs,
+    /// Anonymize every address with Crypto-PAn (prefix-preserving) before anything is
+    /// written, keyed by FILE: 32 raw bytes (16 for AES-128, 16 for the pad), e.g. from
+    /// `head -c 32 /dev/urandom > key`. The same key gives the same mapping in every run.
+    /// DNS names, SNI, HTTP host, URI and user agent are dropped unless --keep-names.
+    #[arg(long, value_name = "KEYFILE")]
+    pub anonymize: Option<PathBuf>,
+    /// With --anonymize: keep the names (DNS, SNI, HTTP host, URI, user agent).
+    #[arg(long, requires = "anonymize")]
+    pub keep_names: bool,
 }
 
 /// Flow-tracking options shared by every command that reads captures.

@@ -6,6 +6,7 @@
 //! payload → services, names, DNS and HTTP rows), [`dataset`]
 //! (Arrow batches → Parquet), driven by [`convert`].
 
+pub mod anon;
 pub mod app;
 #[cfg(feature = "engine")]
 pub mod cli;

@@ -2,7 +2,9 @@
 
 use anyhow::Result;
 
+use crate::anon::CryptoPan;
 use crate::cli::ConvertArgs;
+use crate::convert::anonymize::AnonymizeOptions;
 use crate::convert::progress::{Progress, human_bytes, human_count};
 use crate::convert::{PipelineOptions, PipelineResult, run_pipeline};
 use crate::dataset::ParquetDirSink;
@@ -13,6 +15,14 @@ use crate::source::MergedSource;
 pub fn run(args: &ConvertArgs) -> Result<()> {
     let specs = super::input_specs(&args.inputs)?;
     let track = super::track_options(&args.track)?;
+    // The key is read before anything else is opened: a bad key writes nothing.
+    let anonymize = match &args.anonymize {
+        Some(path) => Some(AnonymizeOptions {
+            pan: CryptoPan::from_file(path).map_err(|e| user_error(format!("--anonymize: {e}")))?,
+            keep_names: args.keep_names,
+        }),
+        None => None,
+    };
     let mut source = MergedSource::open(specs)?;
     let progress = Progress::new(source.total_file_bytes(), args.quiet);
     // Damage is reported as soon as it is found, --quiet or not.
@@ -22,7 +32,12 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         }
     }));
     let mut sink = ParquetDirSink::create(&args.output, args.force)?;
-    let result = run_pipeline(source, &PipelineOptions { track }, &mut sink, &progress)?;
+    let result = run_pipeline(
+        source,
+        &PipelineOptions { track, anonymize },
+        &mut sink,
+        &progress,
+    )?;
     progress.finish();
     if args.strict
         && let Some(damaged) = result.damaged().next()

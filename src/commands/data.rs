@@ -48,7 +48,15 @@ pub fn convert_in_memory(
     }));
     let progress = Progress::new(source.total_file_bytes(), false);
     let mut sink = MemorySink::default();
-    run_pipeline(source, &PipelineOptions { track }, &mut sink, &progress)?;
+    run_pipeline(
+        source,
+        &PipelineOptions {
+            track,
+            anonymize: None,
+        },
+        &mut sink,
+        &progress,
+    )?;
     progress.finish();
     Ok(sink)
 }

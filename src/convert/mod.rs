@@ -2,6 +2,7 @@
 //! Used by `pcapq convert` (Parquet files) and by every command that reads captures
 //! directly (tables kept in memory).
 
+pub mod anonymize;
 pub mod progress;
 
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -21,6 +22,7 @@ use crate::track::{
     AppBatch, AppJoin, FlowRecord, Joined, PacketAnnotation, Payloads, TrackOptions, TrackOutput,
     TrackStats, Tracked, Tracker,
 };
+use anonymize::{AnonymizeOptions, PacketAnonymizer};
 use progress::Progress;
 
 /// Rows per record batch handed to the sinks.
@@ -37,10 +39,12 @@ const APP_EVENTS: usize = 4096;
 const PROGRESS_EVERY: u64 = 16 * 1024;
 
 /// How to run the pipeline.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PipelineOptions {
     /// Flow tracking settings; `None` leaves `flows` empty and the flow columns null.
     pub track: Option<TrackOptions>,
+    /// Prefix-preserving anonymization of every address, and names dropped (`--anonymize`).
+    pub anonymize: Option<AnonymizeOptions>,
 }
 
 /// What a pipeline run did.
@@ -104,6 +108,7 @@ pub fn run_pipeline(
     let with_flows = tracker.is_some();
     let with_app = opts.track.is_some_and(|t| t.app);
     let mut payloads = Payloads::default();
+    let mut anonymizer = opts.anonymize.as_ref().map(PacketAnonymizer::new);
     std::thread::scope(|scope| -> Result<PipelineResult> {
         let builder = std::thread::Builder::new()
             .name("arrow-builder".into())
@@ -120,10 +125,11 @@ pub fn run_pipeline(
             let (to_app, from_tracker) = mpsc::sync_channel::<AppBatch>(QUEUE_BATCHES);
             let (app_recycle, app_recycled) = mpsc::channel::<AppBatch>();
             let rows_out = to_builder.clone();
+            let scrub = opts.anonymize.clone();
             let handle = std::thread::Builder::new()
                 .name("app-stage".into())
                 .spawn_scoped(scope, move || {
-                    run_app_stage(join, from_tracker, app_recycle, rows_out)
+                    run_app_stage(join, from_tracker, app_recycle, rows_out, scrub)
                 })?;
             (Some((to_app, app_recycled)), Some(handle))
         } else {
@@ -163,7 +169,10 @@ pub fn run_pipeline(
                         exhausted = true;
                         break;
                     };
-                    let (packet, payload) = dissect_with_payload(&frame);
+                    let (mut packet, payload) = dissect_with_payload(&frame);
+                    if let Some(a) = anonymizer.as_mut() {
+                        a.packet(&mut packet);
+                    }
                     if with_app {
                         payloads.push(payload);
                     }
@@ -241,11 +250,23 @@ fn run_app_stage(
     batches: Receiver<AppBatch>,
     recycle: Sender<AppBatch>,
     to_builder: mpsc::SyncSender<Rows>,
+    scrub: Option<AnonymizeOptions>,
 ) {
     let mut out = Joined::default();
     let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
     for mut batch in batches {
+        let (flows, dns, http) = (out.flows.len(), out.rows.dns.len(), out.rows.http.len());
         join.run(&mut batch, &mut out);
+        if let Some(opts) = &scrub {
+            // Only what this batch added: the rest was scrubbed already.
+            let mut fresh = crate::app::AppRows {
+                dns: out.rows.dns.split_off(dns),
+                http: out.rows.http.split_off(http),
+            };
+            anonymize::scrub(opts, &mut out.flows[flows..], &mut fresh);
+            out.rows.dns.append(&mut fresh.dns);
+            out.rows.http.append(&mut fresh.http);
+        }
         let _ = recycle.send(batch);
         if !flush_joined(&mut out, BATCH_ROWS, &send) {
             return;

@@ -1,6 +1,7 @@
 //! Integration tests: pcapq against independent tools on the public captures in tests/pcaps, and against
 //! fixtures the tests build.
 
+mod anonymize;
 mod answers;
 mod app_fixtures;
 

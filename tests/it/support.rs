@@ -156,7 +156,10 @@ pub fn convert_with(paths: &[&Path], track: Option<TrackOptions>) -> Output {
     let mut sink = MemorySink::default();
     let result = run_pipeline(
         source,
-        &PipelineOptions { track },
+        &PipelineOptions {
+            track,
+            anonymize: None,
+        },
         &mut sink,
         &Progress::new(None, true),
     )
