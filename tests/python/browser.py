@@ -4,7 +4,9 @@
 The report of a capture from tests/pcaps is loaded
 from disk; the check fails on any console error or uncaught exception, on any network
 request (the report must be self-contained), and when a section heading is missing or
-not visible. A full-page screenshot is kept at target/report-screenshot.png.
+not visible, and when the page itself scrolls sideways on a narrow window (wide tables
+must scroll inside their own box). A full-page screenshot is kept at
+target/report-screenshot.png.
 
 Skips, with a message, only when Chromium is not installed (.ci/run installs Debian's
 chromium package).
@@ -70,6 +72,17 @@ def main():
             charts = page.locator("figure svg").count()
             if charts < 15:
                 failures.append(f"only {charts} charts drawn")
+            # A narrow window: wide tables scroll inside their box, the page never sideways.
+            page.set_viewport_size({"width": 640, "height": 900})
+            page.wait_for_timeout(100)
+            page_width = page.evaluate("document.documentElement.scrollWidth")
+            boxes = page.evaluate(
+                "[...document.querySelectorAll('.wide')].filter(e => e.scrollWidth > e.clientWidth).length")
+            if page_width > 640:
+                failures.append(f"the page is {page_width}px wide in a 640px window: something overflows")
+            if boxes < 1:
+                failures.append("no table scrolls inside its box in a 640px window")
+            page.set_viewport_size({"width": 1280, "height": 900})
             shot = ROOT / "target" / "report-screenshot.png"
             shot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shot), full_page=True)
@@ -77,6 +90,7 @@ def main():
     for f in failures:
         print(f"FAIL browser: {f}")
     print(f"browser check ({capture.name}): {charts} charts, {len(requests)} requests, "
+          f"{boxes} tables scrolling in their box at 640px, "
           f"{len(failures)} failures; screenshot at target/report-screenshot.png")
     return 1 if failures else 0
 
