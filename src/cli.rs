@@ -93,6 +93,17 @@ plot (packet-size-stats).")]
   pcapq report trace.pcap -o report.html
   pcapq report -d ds --format md -o report.md      # charts as PNG files in report_files/")]
     Report(ReportArgs),
+    /// Write the frames a dataset selects back to a capture file, bytes unchanged.
+    #[command(after_help = "Examples:
+  pcapq export -d ds --flow 42 -o flow42.pcap
+  pcapq export -d ds --community-id '1:LQU9qZlK+B5F3KDmev6m5PMibrg=' -o conn.pcapng
+  pcapq export -d ds --where \"dst_port = 53 AND ts >= '2026-11-22T17:54:40Z'\" -o dns.pcap
+
+The frames are read again from the original captures, which must still be where and what
+they were at conversion (captures.file_path, file_bytes, file_hash). A name ending in
+.pcapng gives pcapng (every input interface kept, nanosecond timestamps); otherwise legacy
+pcap with nanosecond timestamps, for frames of one link type.")]
+    Export(ExportArgs),
     /// Print every table and column of the dataset, one sentence each.
     #[command(after_help = "Examples:
   pcapq schema
@@ -322,6 +333,26 @@ pub struct ReportArgs {
     /// Address databases (adds `top-countries` and `top-asns` to the report).
     #[command(flatten)]
     pub lookups: LookupArgs,
+}
+
+/// Arguments of `pcapq export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Dataset directory made by `pcapq convert` (default: ./ds when it exists).
+    #[arg(short = 'd', long = "dataset", value_name = "DIR")]
+    pub dataset: Option<PathBuf>,
+    /// Export the packets this SQL predicate over `packets` selects.
+    #[arg(long = "where", value_name = "PREDICATE", conflicts_with_all = ["flow", "community_id"])]
+    pub filter: Option<String>,
+    /// Export the packets of this flow (`flows.flow_id`).
+    #[arg(long, value_name = "ID", conflicts_with = "community_id")]
+    pub flow: Option<u64>,
+    /// Export the packets of the flows with this Community ID.
+    #[arg(long, value_name = "ID")]
+    pub community_id: Option<String>,
+    /// Output capture file (.pcapng for pcapng, anything else for pcap).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 /// Arguments of `pcapq tcp-summary`.

@@ -16,6 +16,7 @@ fn main() {
         Command::TcpSummary(args) => commands::tcp_summary::run(args),
         Command::Plot(args) => commands::plot::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Export(args) => commands::export::run(args),
     };
     if let Err(err) = result {
         eprintln!("pcapq: error: {err:#}");

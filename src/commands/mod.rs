@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod data;
+pub mod export;
 pub mod info;
 pub mod plot;
 pub mod query;

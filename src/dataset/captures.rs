@@ -15,6 +15,9 @@ pub fn captures_batch(stats: &[CaptureStats]) -> Result<RecordBatch, ArrowError>
     let strs = |f: &dyn Fn(&CaptureStats) -> String| -> ArrayRef {
         Arc::new(StringArray::from(stats.iter().map(f).collect::<Vec<_>>()))
     };
+    let opt_strs = |f: &dyn Fn(&CaptureStats) -> Option<String>| -> ArrayRef {
+        Arc::new(StringArray::from(stats.iter().map(f).collect::<Vec<_>>()))
+    };
     let u64s = |f: &dyn Fn(&CaptureStats) -> Option<u64>| -> ArrayRef {
         Arc::new(UInt64Array::from(stats.iter().map(f).collect::<Vec<_>>()))
     };
@@ -33,6 +36,8 @@ pub fn captures_batch(stats: &[CaptureStats]) -> Result<RecordBatch, ArrowError>
         strs(&|s| s.format.name().to_string()),
         strs(&|s| s.compression.name().to_string()),
         u64s(&|s| s.file_bytes),
+        opt_strs(&|s| s.file_path.clone()),
+        opt_strs(&|s| s.file_hash.clone()),
         strs(&|s| {
             s.link_types
                 .iter()

@@ -603,6 +603,16 @@ pub const CAPTURES: TableDef = TableDef {
             U64,
             "Size of the file on disk (null for stdin).",
         ),
+        col(
+            "file_path",
+            Str,
+            "Absolute path of the file when it was converted (null for stdin): where `pcapq export` reads it again.",
+        ),
+        col(
+            "file_hash",
+            Str,
+            "SHA-256 over the file's size and its first and last MiB, hex (null for stdin): how `pcapq export` recognises the file.",
+        ),
         req(
             "link_types",
             Str,

@@ -89,6 +89,12 @@ impl CaptureReader {
         };
         let mut stats = CaptureStats::new(capture_id, name, opened.format, opened.compression);
         stats.file_bytes = spec.file_size();
+        if let (InputSpec::File(path), Some(_)) = (spec, stats.file_bytes) {
+            stats.file_path = std::fs::canonicalize(path)
+                .ok()
+                .map(|p| p.to_string_lossy().into_owned());
+            stats.file_hash = super::fingerprint::file_fingerprint(path).ok();
+        }
         Ok(CaptureReader {
             stats,
             parser,

@@ -6,6 +6,7 @@
 //! loses the frames before it.
 
 mod capture_reader;
+pub mod fingerprint;
 mod input;
 pub mod link_types;
 mod merge;

@@ -24,6 +24,10 @@ pub struct CaptureStats {
     pub compression: Compression,
     /// Size of the file on disk, when it is a regular file.
     pub file_bytes: Option<u64>,
+    /// Absolute path of the file (None for stdin).
+    pub file_path: Option<String>,
+    /// [`super::fingerprint::file_fingerprint`] of the file (None for stdin).
+    pub file_hash: Option<String>,
     /// Distinct link types (DLT numbers) of its interfaces, in order of appearance.
     pub link_types: Vec<u32>,
     /// Largest snapshot length declared by its header(s).
@@ -66,6 +70,8 @@ impl CaptureStats {
             format,
             compression,
             file_bytes: None,
+            file_path: None,
+            file_hash: None,
             link_types: Vec::new(),
             snaplen: None,
             ts_precisions: Vec::new(),

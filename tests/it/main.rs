@@ -9,6 +9,7 @@ mod app_vs_zeek;
 mod capinfos;
 mod catalog;
 mod damage;
+mod export;
 mod fixture;
 mod flows_vs_tools;
 mod formats;
