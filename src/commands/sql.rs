@@ -13,13 +13,15 @@ pub fn user_facing(err: DataFusionError) -> anyhow::Error {
     match err.find_root() {
         DataFusionError::SQL(..) | DataFusionError::Plan(_) | DataFusionError::SchemaError(..) => {
             let message = err.find_root().to_string().replace('\n', " ");
-            let hint = if let Some(hint) = crate::query::udf::missing_database_hint(&message) {
-                hint
+            let database = crate::query::udf::missing_database_hint(&message);
+            let hint = if let Some(hint) = database {
+                format!(" ({hint})")
             } else if message.contains("table '") && message.contains("not found") {
                 " (the tables are packets, flows, dns, http, captures and the view connections; \
                  `pcapq schema` lists their columns)"
+                    .to_string()
             } else {
-                ""
+                String::new()
             };
             user_error(format!("SQL: {message}{hint}"))
         }

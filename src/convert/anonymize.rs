@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 
 use crate::anon::{AnonCache, CryptoPan};
-use crate::app::AppRows;
+use crate::app::{DnsRow, HttpRow};
 use crate::dissect::Packet;
 use crate::ip_text::push_ip;
 use crate::track::FlowRecord;
@@ -56,7 +56,12 @@ impl PacketAnonymizer {
 
 /// Scrubs what the application stage learnt: addresses in DNS answers anonymized, names
 /// dropped unless `keep_names`.
-pub fn scrub(opts: &AnonymizeOptions, flows: &mut [FlowRecord], rows: &mut AppRows) {
+pub fn scrub(
+    opts: &AnonymizeOptions,
+    flows: &mut [FlowRecord],
+    dns: &mut [DnsRow],
+    http: &mut [HttpRow],
+) {
     let keep = opts.keep_names;
     for f in flows.iter_mut() {
         if let Some(app) = f.app.as_mut().filter(|_| !keep) {
@@ -64,7 +69,7 @@ pub fn scrub(opts: &AnonymizeOptions, flows: &mut [FlowRecord], rows: &mut AppRo
             app.http_user_agent = None;
         }
     }
-    for row in &mut rows.dns {
+    for row in dns.iter_mut() {
         let m = &mut row.msg;
         if !keep {
             m.query = None;
@@ -89,7 +94,7 @@ pub fn scrub(opts: &AnonymizeOptions, flows: &mut [FlowRecord], rows: &mut AppRo
         m.ttls = ttls;
     }
     if !keep {
-        for row in &mut rows.http {
+        for row in http.iter_mut() {
             row.tx.host = None;
             row.tx.uri = None;
             row.tx.user_agent = None;

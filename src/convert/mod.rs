@@ -136,7 +136,6 @@ pub fn run_pipeline(
             (None, None)
         };
         let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
-        // Hands the application events gathered so far to the application thread.
         // Events gathered so far go to the application thread once they are worth a wake-up.
         let send_app = |out: &mut TrackOutput, at_least: usize| -> bool {
             let Some((to_app, recycled)) = &to_app else {
@@ -259,13 +258,9 @@ fn run_app_stage(
         join.run(&mut batch, &mut out);
         if let Some(opts) = &scrub {
             // Only what this batch added: the rest was scrubbed already.
-            let mut fresh = crate::app::AppRows {
-                dns: out.rows.dns.split_off(dns),
-                http: out.rows.http.split_off(http),
-            };
-            anonymize::scrub(opts, &mut out.flows[flows..], &mut fresh);
-            out.rows.dns.append(&mut fresh.dns);
-            out.rows.http.append(&mut fresh.http);
+            let rows = &mut out.rows;
+            let (dns, http) = (&mut rows.dns[dns..], &mut rows.http[http..]);
+            anonymize::scrub(opts, &mut out.flows[flows..], dns, http);
         }
         let _ = recycle.send(batch);
         if !flush_joined(&mut out, BATCH_ROWS, &send) {

@@ -129,11 +129,7 @@ impl Query {
     ) -> anyhow::Result<(DataFrame, Vec<(String, String)>)> {
         for f in &self.needs {
             if ctx.udf(f).is_err() {
-                let hint = super::udf::missing_database_hint(&format!("invalid function '{f}'"))
-                    .unwrap_or_default()
-                    .trim()
-                    .trim_start_matches('(')
-                    .trim_end_matches(')');
+                let hint = super::udf::database_needed(f).unwrap_or("a database is missing");
                 return Err(user_error(format!("{}: {hint}", self.id)));
             }
         }

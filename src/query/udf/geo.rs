@@ -61,25 +61,32 @@ impl Lookups {
     }
 }
 
-/// For a planning error about one of these functions, what to pass to get it.
+/// What to pass to get `function` (`geo_country`, `asn`, `as_org`), when it is one of these.
+pub fn database_needed(function: &str) -> Option<&'static str> {
+    match function {
+        "geo_country" => Some(
+            "geo_country() needs a country database: pass --geoip FILE.mmdb or set \
+             PCAPQ_GEOIP; `make geoip` installs a free one",
+        ),
+        "asn" | "as_org" => Some(
+            "asn() and as_org() need an ASN database: pass --asn FILE (.mmdb or \
+             ip-location-db CSV) or set PCAPQ_ASN; `make geoip` installs a free one",
+        ),
+        _ => None,
+    }
+}
+
+/// For a planning error about one of these functions (DataFusion's "Invalid function
+/// 'geo_country'"), what to pass to get it.
 pub fn missing_database_hint(message: &str) -> Option<&'static str> {
     let lower = message.to_ascii_lowercase();
-    if !(lower.contains("invalid function") || lower.contains("not found")) {
+    if !lower.contains("invalid function") {
         return None;
     }
-    if lower.contains("geo_country") {
-        Some(
-            " (geo_country() needs a country database: pass --geoip FILE.mmdb or set \
-             PCAPQ_GEOIP; `make geoip` installs a free one)",
-        )
-    } else if lower.contains("as_org") || lower.contains("'asn'") || lower.contains("asn(") {
-        Some(
-            " (asn() and as_org() need an ASN database: pass --asn FILE (.mmdb or \
-             ip-location-db CSV) or set PCAPQ_ASN; `make geoip` installs a free one)",
-        )
-    } else {
-        None
-    }
+    ["geo_country", "as_org", "asn"]
+        .into_iter()
+        .find(|f| lower.contains(&format!("'{f}'")))
+        .and_then(database_needed)
 }
 
 fn parse(ip: &str) -> Option<IpAddr> {

@@ -7,7 +7,7 @@ mod geo;
 mod ip;
 mod ports;
 
-pub use geo::{Lookups, missing_database_hint};
+pub use geo::{Lookups, database_needed, missing_database_hint};
 
 use std::sync::Arc;
 
