@@ -97,12 +97,13 @@ impl CaptureFormat {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     /// The file could not be opened or read at all.
-    #[error("{input}: {source}")]
+    #[error("{input}: {error}")]
     Io {
         /// The input.
         input: String,
-        /// The operating system's error.
-        source: io::Error,
+        /// The operating system's error (in the message, not chained after it, so that
+        /// `{:#}` does not print it twice).
+        error: io::Error,
     },
     /// The bytes are not a capture (nor a compressed capture).
     #[error(
@@ -288,9 +289,9 @@ fn describe_non_capture(prefix: &[u8]) -> String {
 /// Opens an input, peels off compression, and checks the capture format.
 pub fn open_input(spec: &InputSpec) -> Result<OpenedInput, OpenError> {
     let name = spec.to_string();
-    let io_err = |source: io::Error| OpenError::Io {
+    let io_err = |error: io::Error| OpenError::Io {
         input: name.clone(),
-        source,
+        error,
     };
     let counter = ReadCounter::default();
     let raw: Box<dyn Read + Send> = match spec {
@@ -320,7 +321,7 @@ pub fn open_input(spec: &InputSpec) -> Result<OpenedInput, OpenError> {
         return Err(match compression {
             Compression::None => OpenError::Io {
                 input: name.clone(),
-                source: io::Error::new(e.kind(), e.to_string()),
+                error: io::Error::new(e.kind(), e.to_string()),
             },
             c => OpenError::NotACapture {
                 input: name.clone(),

@@ -186,9 +186,19 @@ fn a_file_that_is_not_a_capture_fails_with_one_line_and_exit_code_2() {
         "{stderr}"
     );
     assert!(!ds.exists());
-    let (code, stderr) = pcapq(&["info", "/nonexistent/x.pcap"]);
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("/nonexistent/x.pcap"));
+    let missing = "/nonexistent/x.pcap";
+    for args in [
+        vec!["info", missing],
+        vec!["convert", missing, "-o", "/nonexistent/ds"],
+    ] {
+        let (code, stderr) = pcapq(&args);
+        assert_eq!(code, 2, "{stderr}");
+        // The operating system's reason once, not repeated by the error chain.
+        assert_eq!(
+            stderr.trim_end(),
+            "pcapq: error: /nonexistent/x.pcap: No such file or directory (os error 2)"
+        );
+    }
 }
 
 #[test]
