@@ -123,6 +123,14 @@ pub struct ConvertArgs {
     /// Replace the output directory if it exists.
     #[arg(short, long)]
     pub force: bool,
+    /// How the captures are read, tracked and anonymized.
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+}
+
+/// Conversion settings shared by `pcapq convert` and the Python package's table loaders.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PipelineArgs {
     /// Fail (exit 2, nothing written) when an input is truncated or corrupt, instead of
     /// keeping the frames before the damage.
     #[arg(long)]

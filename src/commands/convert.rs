@@ -1,21 +1,44 @@
 //! `pcapq convert`: captures → a dataset directory of Parquet files.
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 
 use crate::anon::CryptoPan;
-use crate::cli::ConvertArgs;
+use crate::cli::{ConvertArgs, PipelineArgs};
 use crate::convert::anonymize::AnonymizeOptions;
 use crate::convert::progress::{Progress, human_bytes, human_count};
 use crate::convert::{PipelineOptions, PipelineResult, run_pipeline};
-use crate::dataset::ParquetDirSink;
+use crate::dataset::{ParquetDirSink, TableSink};
 use crate::error::user_error;
-use crate::source::MergedSource;
+use crate::source::{InputSpec, MergedSource};
 
 /// Runs `pcapq convert`.
 pub fn run(args: &ConvertArgs) -> Result<()> {
-    let specs = super::input_specs(&args.inputs)?;
-    let track = super::track_options(&args.track)?;
+    let (result, dir) = convert_to_dataset(args)?;
+    if !args.pipeline.quiet {
+        eprintln!("{}", summary_line(&result, &dir.display().to_string()));
+    }
+    Ok(())
+}
+
+/// Converts the inputs into the dataset directory `args.output`. Returns what the run did
+/// and the directory written; on an error nothing is left behind.
+pub fn convert_to_dataset(args: &ConvertArgs) -> Result<(PipelineResult, PathBuf)> {
     // The key is read before anything else is opened: a bad key writes nothing.
+    let opts = pipeline_options(&args.pipeline)?;
+    let source = open_inputs(super::input_specs(&args.inputs)?)?;
+    let mut sink = ParquetDirSink::create(&args.output, args.force)?;
+    // On an error the sink is dropped, which removes the partial dataset.
+    let result = convert_into(source, &opts, &args.pipeline, &mut sink)?;
+    let dir = sink.commit()?;
+    Ok((result, dir))
+}
+
+/// The pipeline's settings from the command line's (or the Python package's) arguments.
+/// Reads the anonymization key, so a bad key fails before anything is opened.
+pub fn pipeline_options(args: &PipelineArgs) -> Result<PipelineOptions> {
+    let track = super::track_options(&args.track)?;
     let anonymize = match &args.anonymize {
         Some(path) => Some(AnonymizeOptions {
             pan: CryptoPan::from_file(path).map_err(|e| user_error(format!("--anonymize: {e}")))?,
@@ -23,39 +46,42 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
         }),
         None => None,
     };
-    let mut source = MergedSource::open(specs)?;
-    let progress = Progress::new(source.total_file_bytes(), args.quiet);
-    // Damage is reported as soon as it is found, --quiet or not.
+    Ok(PipelineOptions { track, anonymize })
+}
+
+/// Opens the inputs as one time-ordered source whose damage is reported on stderr as soon
+/// as it is found.
+pub fn open_inputs(inputs: Vec<InputSpec>) -> Result<MergedSource> {
+    let mut source = MergedSource::open(inputs)?;
     source.on_finished(Box::new(|stats| {
         if let Some(w) = stats.damage_warning() {
             eprintln!("pcapq: warning: {w}");
         }
     }));
-    let mut sink = ParquetDirSink::create(&args.output, args.force)?;
-    let result = run_pipeline(
-        source,
-        &PipelineOptions { track, anonymize },
-        &mut sink,
-        &progress,
-    )?;
+    Ok(source)
+}
+
+/// Converts `source` into `sink`, with a progress bar on a terminal unless `quiet`. With
+/// `strict`, a damaged input is an error (the caller drops what the sink holds).
+pub fn convert_into(
+    source: MergedSource,
+    opts: &PipelineOptions,
+    args: &PipelineArgs,
+    sink: &mut (dyn TableSink + Send),
+) -> Result<PipelineResult> {
+    let progress = Progress::new(source.total_file_bytes(), args.quiet);
+    let result = run_pipeline(source, opts, sink, &progress)?;
     progress.finish();
     if args.strict
         && let Some(damaged) = result.damaged().next()
     {
-        // Dropping the sink removes the partial dataset.
-        drop(sink);
         return Err(user_error(format!(
             "{} (--strict: nothing written)",
             damaged.damage_warning().unwrap_or_default()
         )));
     }
-    let dir = sink.commit()?;
-    if !args.quiet {
-        eprintln!("{}", summary_line(&result, &dir.display().to_string()));
-    }
-    Ok(())
+    Ok(result)
 }
-
 /// The one-line summary printed after a conversion.
 pub fn summary_line(r: &PipelineResult, dest: &str) -> String {
     let secs = r.elapsed.as_secs_f64().max(1e-9);

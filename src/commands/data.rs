@@ -4,13 +4,11 @@
 use anyhow::Result;
 use datafusion::prelude::SessionContext;
 
-use crate::cli::DataArgs;
-use crate::convert::progress::Progress;
-use crate::convert::{PipelineOptions, run_pipeline};
+use crate::cli::{DataArgs, PipelineArgs, TrackArgs};
 use crate::dataset::MemorySink;
 use crate::query::session;
 use crate::query::udf::Lookups;
-use crate::source::MergedSource;
+use crate::source::InputSpec;
 
 /// A single-use runtime for DataFusion's async API.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -26,9 +24,7 @@ pub async fn open(args: &DataArgs) -> Result<SessionContext> {
         let dir = session::resolve_dir(args.dataset.as_deref())?;
         session::open_dir(&dir).await?
     } else {
-        let specs = super::input_specs(&args.inputs)?;
-        let track = super::track_options(&args.track)?;
-        let sink = convert_in_memory(specs, track)?;
+        let sink = convert_in_memory(super::input_specs(&args.inputs)?, &args.track)?;
         session::from_memory(sink).await?
     };
     lookups.register(&ctx);
@@ -36,27 +32,14 @@ pub async fn open(args: &DataArgs) -> Result<SessionContext> {
 }
 
 /// Converts captures into tables kept in memory, printing damage warnings.
-pub fn convert_in_memory(
-    specs: Vec<crate::source::InputSpec>,
-    track: Option<crate::track::TrackOptions>,
-) -> Result<MemorySink> {
-    let mut source = MergedSource::open(specs)?;
-    source.on_finished(Box::new(|stats| {
-        if let Some(w) = stats.damage_warning() {
-            eprintln!("pcapq: warning: {w}");
-        }
-    }));
-    let progress = Progress::new(source.total_file_bytes(), false);
+pub fn convert_in_memory(inputs: Vec<InputSpec>, track: &TrackArgs) -> Result<MemorySink> {
+    let args = PipelineArgs {
+        track: track.clone(),
+        ..PipelineArgs::default()
+    };
+    let opts = super::convert::pipeline_options(&args)?;
+    let source = super::convert::open_inputs(inputs)?;
     let mut sink = MemorySink::default();
-    run_pipeline(
-        source,
-        &PipelineOptions {
-            track,
-            anonymize: None,
-        },
-        &mut sink,
-        &progress,
-    )?;
-    progress.finish();
+    super::convert::convert_into(source, &opts, &args, &mut sink)?;
     Ok(sink)
 }

@@ -2,6 +2,7 @@
 //! batches (Parquet files on disk, or memory for `pcapq sql -i`).
 
 mod app_tables;
+mod c_stream;
 mod captures;
 mod flows;
 mod lists;
@@ -11,6 +12,7 @@ mod parquet_sink;
 pub mod schema;
 
 pub use app_tables::{dns_batch, http_batch};
+pub use c_stream::c_stream;
 pub use captures::captures_batch;
 pub use flows::flows_batch;
 

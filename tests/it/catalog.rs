@@ -9,10 +9,10 @@ use std::path::Path;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::util::display::array_value_to_string;
 use datafusion::prelude::SessionContext;
+use pcapq::cli::TrackArgs;
 use pcapq::dataset::MemorySink;
 use pcapq::query::{catalog, session};
 use pcapq::source::InputSpec;
-use pcapq::track::TrackOptions;
 
 use crate::support::{read_tsv, shared_with, sibling};
 
@@ -29,7 +29,7 @@ pub async fn context_for(paths: &[&Path]) -> SessionContext {
         .map(|p| InputSpec::File(p.to_path_buf()))
         .collect();
     let sink: MemorySink =
-        pcapq::commands::data::convert_in_memory(specs, Some(TrackOptions::default())).unwrap();
+        pcapq::commands::data::convert_in_memory(specs, &TrackArgs::default()).unwrap();
     session::from_memory(sink).await.unwrap()
 }
 

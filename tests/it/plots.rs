@@ -8,11 +8,11 @@ use datafusion::arrow::array::{Array, RecordBatch};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::arrow::util::display::array_value_to_string;
+use pcapq::cli::TrackArgs;
 use pcapq::query::{catalog, session};
 use pcapq::report::chart::{self, Kind, Spec};
 use pcapq::report::draw;
 use pcapq::source::InputSpec;
-use pcapq::track::TrackOptions;
 
 fn floats(batches: &[RecordBatch], col: &str) -> Vec<Option<f64>> {
     let mut out = Vec::new();
@@ -71,8 +71,7 @@ fn every_chart_shows_its_answer() {
         .build()
         .unwrap();
     let session_of = |inputs: Vec<InputSpec>| {
-        let sink = pcapq::commands::data::convert_in_memory(inputs, Some(TrackOptions::default()))
-            .unwrap();
+        let sink = pcapq::commands::data::convert_in_memory(inputs, &TrackArgs::default()).unwrap();
         let ctx = rt.block_on(session::from_memory(sink)).unwrap();
         crate::support::with_geo_dbs(&ctx);
         ctx
