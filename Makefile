@@ -6,7 +6,7 @@ DEMO_DS := $(TARGET_DIR)/demo/ds
 # The Python checks' own environment (DuckDB, pandas, Playwright), made by tests/setup.sh.
 VENV := $(TARGET_DIR)/venv
 
-.PHONY: all build demo test lint fmt bench bench-queries bench-big fuzz geoip docs clean
+.PHONY: all build demo test lint fmt bench bench-queries bench-big bench-python fuzz geoip docs clean
 
 all: build
 
@@ -36,13 +36,16 @@ $(VENV)/.installed: tests/python/requirements.txt tests/setup.sh
 	bash tests/setup.sh $(VENV)
 
 ## test: every test: Rust unit + integration (against tshark, Zeek, capinfos, tcptrace on
-## tests/pcaps), then the DuckDB/pandas/browser checks in their own virtual environment
+## tests/pcaps), then the DuckDB/pandas/browser checks in their own virtual environment,
+## then the Python package: `pip install .` into a new one, tested with pandas and Polars
 test: build $(VENV)/.installed $(TARGET_DIR)/geoip/.installed
 	rm -rf $(TARGET_DIR)/tmp/compared
 	PCAPQ_TEST_GEOIP_DIR=$(TARGET_DIR)/geoip $(CARGO) test --release
 	@echo "== compared with independent tools on tests/pcaps:"
 	@cat $(TARGET_DIR)/tmp/compared/*.txt
 	PCAPQ=$(PCAPQ) $(VENV)/bin/python tests/python/run_checks.py
+	CARGO_TARGET_DIR=$(abspath $(TARGET_DIR)) PCAPQ=$(abspath $(PCAPQ)) \
+	  PCAPQ_TEST_GEOIP_DIR=$(abspath $(TARGET_DIR))/geoip bash tests/package.sh $(TARGET_DIR)/package-venv
 
 # The free address databases for the real-database test (skipped, with a message, without npm).
 $(TARGET_DIR)/geoip/.installed:
@@ -52,7 +55,7 @@ $(TARGET_DIR)/geoip/.installed:
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --release --all-targets -- -D warnings
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all
@@ -65,6 +68,10 @@ bench-queries: build
 
 bench-big: build
 	PCAPQ=$(PCAPQ) bash bench/run.sh big
+
+## bench-python: time to a pandas DataFrame: pcapq's Python package vs scapy, NFStream, tshark
+bench-python:
+	CARGO_TARGET_DIR=$(abspath $(TARGET_DIR)) bash bench/python.sh
 
 ## fuzz: run every cargo-fuzz target (capture reader, dissector, TLS, QUIC, DNS, HTTP, the
 ## whole application stage) for FUZZ_SECONDS each (default 60); nightly Rust, installs

@@ -3,7 +3,7 @@
 as datetime64[ns, UTC] and counters as unsigned integers.
 
     pcapq convert examples/example.pcap -o ds
-    python3 examples/pandas.py ds          # the dataset directory (default: ds)
+    python3 examples/dataset_in_pandas.py ds          # the dataset directory (default: ds)
 
 Prints what was captured, the top hosts by bytes, flows by Zeek conn_state, traffic per
 minute, packet sizes, and the TCP connection states (UVic S#F#). `pcapq schema` describes
@@ -13,12 +13,7 @@ every column.
 import sys
 from pathlib import Path
 
-# This file is itself named pandas.py: keep its directory off the import path, or
-# `import pandas` would import this script instead of the library.
-_here = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
-
-import pandas as pd  # noqa: E402
+import pandas as pd
 
 ds = Path(sys.argv[1] if len(sys.argv) > 1 else "ds")
 if not (ds / "packets.parquet").is_file():
