@@ -186,3 +186,117 @@ fn pcapng_keeps_every_interface() {
         assert!(err.contains(".pcapng"), "{err}");
     }
 }
+
+/// Whether a Wireshark tool runs here; if not, says that the test is skipped.
+fn installed(tool: &str) -> bool {
+    let found = Command::new(tool).arg("-v").output().is_ok();
+    if !found {
+        eprintln!("skipped: {tool} is not installed (tests/setup.sh installs Debian's tshark)");
+    }
+    found
+}
+
+/// Seconds since the epoch as printed by tshark (`1234.000000001`), in nanoseconds.
+fn epoch_ns(text: &str) -> i64 {
+    let (secs, frac) = text.split_once('.').unwrap_or((text, "0"));
+    let frac = format!("{frac:0<9}");
+    secs.parse::<i64>().unwrap() * 1_000_000_000 + frac[..9].parse::<i64>().unwrap()
+}
+
+#[test]
+fn tshark_and_capinfos_read_the_exports() {
+    if !(installed("tshark") && installed("capinfos")) {
+        return;
+    }
+    let mut compared = 0;
+    for (source, predicate) in [
+        ("examples/example.pcap", "ip_proto = 6"),
+        ("tests/pcaps/zeek/pcapng-multi-interface.pcapng", "true"),
+    ] {
+        let (dir, cap, ds) = setup(source);
+        let original = frames(&cap);
+        let want: Vec<_> = selected(&ds, predicate)
+            .into_iter()
+            .map(|n| original.iter().find(|f| f.0 == n).unwrap().clone())
+            .collect();
+        for ext in ["pcapng", "pcap"] {
+            let out = dir.path().join(format!("out.{ext}"));
+            let (ds_arg, out_arg) = (ds.to_str().unwrap(), out.to_str().unwrap());
+            let (ok, err) = pcapq(&["export", "-d", ds_arg, "--where", predicate, "-o", out_arg]);
+            if !ok && ext == "pcap" && err.contains(".pcapng") {
+                continue; // several link types: pcap cannot hold them
+            }
+            assert!(ok, "{err}");
+            // capinfos: the file's type and its frame count.
+            let info = Command::new("capinfos")
+                .args(["-T", "-M", "-t", "-c"])
+                .arg(&out)
+                .output()
+                .unwrap();
+            assert!(
+                info.status.success(),
+                "capinfos {ext}: {}",
+                String::from_utf8_lossy(&info.stderr)
+            );
+            let text = String::from_utf8_lossy(&info.stdout);
+            let row: Vec<&str> = text.lines().nth(1).unwrap().split('\t').collect();
+            let kind = if ext == "pcap" { "nsecpcap" } else { "pcapng" };
+            assert!(row[1] == kind, "capinfos type of {ext}: {text}");
+            assert_eq!(
+                row[2].parse::<usize>().unwrap(),
+                want.len(),
+                "capinfos count of {ext}"
+            );
+            // tshark: each frame's time, lengths, interface and an MD5 of its bytes.
+            let fields = Command::new("tshark")
+                .args(["-o", "frame.generate_md5_hash:TRUE", "-T", "fields", "-r"])
+                .arg(&out)
+                .args([
+                    "-e",
+                    "frame.time_epoch",
+                    "-e",
+                    "frame.len",
+                    "-e",
+                    "frame.cap_len",
+                ])
+                .args(["-e", "frame.md5_hash", "-e", "frame.interface_id"])
+                .output()
+                .unwrap();
+            assert!(
+                fields.status.success(),
+                "tshark {ext}: {}",
+                String::from_utf8_lossy(&fields.stderr)
+            );
+            let text = String::from_utf8_lossy(&fields.stdout);
+            let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+            assert_eq!(rows.len(), want.len(), "tshark count of {ext}");
+            for (row, w) in rows.iter().zip(&want) {
+                use md5::Digest;
+                let md5: String = md5::Md5::digest(&w.3)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                assert_eq!(epoch_ns(row[0]), w.1, "{source} {ext} frame {}: time", w.0);
+                assert_eq!(
+                    row[1].parse::<u32>().unwrap(),
+                    w.2,
+                    "frame {}: wire length",
+                    w.0
+                );
+                assert_eq!(
+                    row[2].parse::<usize>().unwrap(),
+                    w.3.len(),
+                    "frame {}: caplen",
+                    w.0
+                );
+                assert_eq!(row[3], md5, "{source} {ext} frame {}: bytes", w.0);
+                if ext == "pcapng" {
+                    let iface = row[4].parse::<u32>().unwrap();
+                    assert_eq!(iface, w.4, "{source} frame {}: interface", w.0);
+                }
+                compared += 4;
+            }
+        }
+    }
+    crate::support::record_compared("export-read-by-tshark", "tshark and capinfos", 2, compared);
+}
