@@ -127,6 +127,31 @@ impl AppFlow {
         }
     }
 
+    /// Bytes this flow's state holds between packets: early TCP segments, the start of
+    /// each direction kept until it is recognised, and the parser's buffers. What the
+    /// application stage's memory budget counts.
+    pub fn held(&self) -> usize {
+        let parser = match &self.parser {
+            Parser::Tls(t) => t.streams[0].held() + t.streams[1].held(),
+            Parser::Http(h) => h.held(),
+            Parser::DnsTcp(d) => d.streams[0].held() + d.streams[1].held(),
+            Parser::Quic(q) => q.quic.held() + q.hello[0].held() + q.hello[1].held(),
+            Parser::Undecided | Parser::Finished | Parser::Ssh | Parser::DnsUdp => 0,
+        };
+        self.streams[0].held()
+            + self.streams[1].held()
+            + self.sniff[0].capacity()
+            + self.sniff[1].capacity()
+            + parser
+    }
+
+    /// Records that the flow was cut short by the application stage's memory budget
+    /// (`app_note` = `app_memory`, unless another reason came first); the stage then
+    /// finishes it with what it learnt so far.
+    pub fn cut_short_by_memory(&mut self) {
+        self.summary.note.get_or_insert("app_memory");
+    }
+
     /// Takes one packet of the flow.
     pub fn packet(&mut self, p: &AppPacket<'_>, flow_id: u64, out: &mut dyn AppSink) {
         if self.udp {

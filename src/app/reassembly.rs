@@ -43,6 +43,12 @@ struct Pending {
 }
 
 impl Reassembler {
+    /// Bytes held for early segments, with an allowance for their bookkeeping (for the
+    /// application stage's memory budget).
+    pub fn held(&self) -> usize {
+        self.pending_bytes + self.pending.len() * 64
+    }
+
     /// Takes one segment of this direction and hands what became contiguous to `deliver`.
     /// `bytes` are the captured payload, `wire_len` its length on the wire.
     pub fn segment(

@@ -10,9 +10,17 @@ use super::app_feed::{AppBatch, AppEvent, DoneRing};
 use super::flow::FlowRecord;
 use crate::app::{AppFlow, AppPacket, AppRows, AppSummary};
 
+/// Most bytes the application state of all flows may hold between packets (early TCP
+/// segments, partial messages, decoders). Each flow's buffers are bounded (16 KiB per
+/// direction for reassembly, and so on), but `--max-flows` flows at once could still hold
+/// gigabytes; a flow whose packet takes the total past this budget is finished there, with
+/// what it learnt so far and `app_note` = `app_memory`.
+pub const APP_MEMORY_BUDGET: usize = 256 << 20;
+
 /// A flow's application state, while it is fed and once it is done.
 enum Entry {
-    Active(Box<AppFlow>),
+    /// Fed, holding this many bytes after its last packet.
+    Active(Box<AppFlow>, usize),
     Done(Box<AppSummary>),
     /// Briefly, while an active flow is being finished.
     Finishing,
@@ -22,6 +30,10 @@ enum Entry {
 pub struct AppJoin {
     flows: HashMap<u64, Entry, ahash::RandomState>,
     done: Arc<DoneRing>,
+    /// Bytes all active flows hold ([`AppFlow::held`]).
+    held: usize,
+    /// Most bytes they may hold.
+    budget: usize,
 }
 
 /// What the application stage hands on: finished flows with their columns, and rows.
@@ -36,10 +48,22 @@ pub struct Joined {
 impl AppJoin {
     /// A stage that tells the tracker through `done` which flows it wants no more of.
     pub fn new(done: Arc<DoneRing>) -> Self {
+        Self::with_budget(done, APP_MEMORY_BUDGET)
+    }
+
+    /// A stage whose flows may hold at most `budget` bytes between packets.
+    pub fn with_budget(done: Arc<DoneRing>, budget: usize) -> Self {
         AppJoin {
             flows: HashMap::with_hasher(ahash::RandomState::new()),
             done,
+            held: 0,
+            budget,
         }
+    }
+
+    /// Bytes the active flows hold now.
+    pub fn held(&self) -> usize {
+        self.held
     }
 
     /// Replays one batch of events; the batch is left empty.
@@ -55,7 +79,7 @@ impl AppJoin {
                     isn,
                 } => {
                     let app = AppFlow::new(udp, ports, client, isn);
-                    self.flows.insert(flow_id, Entry::Active(Box::new(app)));
+                    self.flows.insert(flow_id, Entry::Active(Box::new(app), 0));
                 }
                 AppEvent::Packet {
                     flow_id,
@@ -71,7 +95,7 @@ impl AppJoin {
                     let Some(entry) = self.flows.get_mut(&flow_id) else {
                         continue;
                     };
-                    let Entry::Active(app) = entry else {
+                    let Entry::Active(app, held) = entry else {
                         continue;
                     };
                     let packet = AppPacket {
@@ -83,7 +107,15 @@ impl AppJoin {
                         wire_len,
                     };
                     app.packet(&packet, flow_id, &mut out.rows);
-                    if !app.wants_more() {
+                    let now = app.held();
+                    self.held = self.held - *held + now;
+                    *held = now;
+                    let over_budget = self.held > self.budget;
+                    if over_budget {
+                        app.cut_short_by_memory();
+                    }
+                    if over_budget || !app.wants_more() {
+                        self.held -= now;
                         let summary = finish(entry, flow_id, last_ts, &mut out.rows);
                         *entry = Entry::Done(summary);
                         self.done.mark(flow_id);
@@ -94,6 +126,9 @@ impl AppJoin {
                         continue;
                     };
                     if let Some(mut entry) = self.flows.remove(&record.flow_id) {
+                        if let Entry::Active(_, held) = entry {
+                            self.held -= held;
+                        }
                         let (id, ts) = (record.flow_id, record.last_ts);
                         record.app = Some(finish(&mut entry, id, ts, &mut out.rows));
                     }
@@ -120,7 +155,7 @@ impl AppJoin {
 /// Ends an entry's parsing (if still active) and takes its summary.
 fn finish(entry: &mut Entry, flow_id: u64, ts: i64, rows: &mut AppRows) -> Box<AppSummary> {
     match std::mem::replace(entry, Entry::Finishing) {
-        Entry::Active(app) => Box::new(app.finish(flow_id, ts, rows)),
+        Entry::Active(app, _) => Box::new(app.finish(flow_id, ts, rows)),
         Entry::Done(summary) => summary,
         Entry::Finishing => Box::default(),
     }
@@ -130,4 +165,72 @@ fn finish(entry: &mut Entry, flow_id: u64, ts: i64, rows: &mut AppRows) -> Box<A
 fn payload(bytes: &[u8], start: u32, len: u32) -> &[u8] {
     let (start, len) = (start as usize, len as usize);
     bytes.get(start..start.saturating_add(len)).unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::TcpSegment;
+
+    /// Ten HTTP connections whose first client segment arrives 5,000 bytes early, so each
+    /// holds 8,000 bytes waiting for the hole to fill.
+    fn early_segments(batch: &mut AppBatch) {
+        let segment = vec![b'x'; 8000];
+        for flow_id in 1..=10u64 {
+            batch.events.push(AppEvent::Open {
+                flow_id,
+                udp: false,
+                ports: [40000 + flow_id as u16, 80],
+                client: 0,
+                isn: [Some(1000), Some(9000)],
+            });
+            let event = AppEvent::Packet {
+                flow_id,
+                ts: flow_id as i64,
+                last_ts: flow_id as i64,
+                side: 0,
+                from_orig: true,
+                tcp: Some(TcpSegment {
+                    seq: 1001 + 5000,
+                    syn: false,
+                }),
+                start: 0,
+                len: 0,
+                wire_len: 8000,
+            };
+            batch.packet(event, &segment);
+        }
+    }
+
+    #[test]
+    fn flows_past_the_memory_budget_are_finished_with_a_note() {
+        let mut join = AppJoin::with_budget(Arc::new(DoneRing::default()), 40_000);
+        let mut batch = AppBatch::default();
+        early_segments(&mut batch);
+        let mut out = Joined::default();
+        join.run(&mut batch, &mut out);
+        assert!(join.held() <= 40_000, "{} bytes held", join.held());
+        let note = |id: u64| match &join.flows[&id] {
+            Entry::Done(summary) => summary.note,
+            _ => None,
+        };
+        // Four flows fit (8,000 bytes and their bookkeeping each); the fifth and later do not.
+        for id in 1..=4 {
+            assert!(matches!(join.flows[&id], Entry::Active(..)), "flow {id}");
+        }
+        for id in 5..=10 {
+            assert_eq!(note(id), Some("app_memory"), "flow {id}");
+        }
+        assert_eq!(join.held(), 4 * (8000 + 64));
+    }
+
+    #[test]
+    fn without_pressure_nothing_is_cut() {
+        let mut join = AppJoin::new(Arc::new(DoneRing::default()));
+        let mut batch = AppBatch::default();
+        early_segments(&mut batch);
+        join.run(&mut batch, &mut Joined::default());
+        assert_eq!(join.held(), 10 * (8000 + 64));
+        assert!(join.flows.values().all(|e| matches!(e, Entry::Active(..))));
+    }
 }

@@ -24,6 +24,11 @@ pub struct DnsTcpStream {
 }
 
 impl DnsTcpStream {
+    /// Bytes buffered for a message spanning segments.
+    pub fn held(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// An empty stream.
     pub fn new() -> Self {
         Self::default()

@@ -46,6 +46,15 @@ struct Side {
 }
 
 impl Side {
+    /// Bytes buffered in this direction: a partial line, the header block, the body's
+    /// decoder.
+    fn held(&self) -> usize {
+        let body = self.msg.as_ref().map_or(0, Entity::held);
+        [self.lines.held(), self.block.held(), body]
+            .into_iter()
+            .fold(0, usize::saturating_add)
+    }
+
     /// A direction waiting for its first start line.
     fn new() -> Self {
         let mut lines = LineSplitter::new(MAX_BLOCK);
@@ -100,6 +109,19 @@ impl Default for HttpConn {
 }
 
 impl HttpConn {
+    /// Bytes this connection holds: both directions' buffers, the records waiting for
+    /// their reply, and the start of the stream kept before it was recognised.
+    pub fn held(&self) -> usize {
+        [
+            self.orig.held(),
+            self.resp.held(),
+            self.tracker.held(),
+            self.prefix.capacity(),
+        ]
+        .into_iter()
+        .fold(0, usize::saturating_add)
+    }
+
     /// A connection before any byte.
     pub fn new() -> Self {
         HttpConn {

@@ -142,6 +142,13 @@ pub(super) struct Decoder {
 }
 
 impl Decoder {
+    /// Bytes the inflater holds (its window and tables), once it has started.
+    pub(super) fn held(&self) -> usize {
+        self.state
+            .as_ref()
+            .map_or(0, |_| std::mem::size_of::<InflateState>())
+    }
+
     /// A decoder waiting for the first body byte.
     pub(super) fn new() -> Self {
         Decoder {

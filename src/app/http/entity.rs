@@ -273,6 +273,12 @@ pub(super) struct Entity {
 }
 
 impl Entity {
+    /// Bytes held by the body's decoder and multipart boundary.
+    pub(super) fn held(&self) -> usize {
+        let decoder = self.decoder.as_ref().map_or(0, |d| d.held());
+        decoder.saturating_add(self.boundary.as_ref().map_or(0, Vec::capacity))
+    }
+
     /// A message whose headers come next.
     pub(super) fn new(expect_body: ExpectBody, code_206: bool) -> Self {
         Entity {

@@ -30,6 +30,11 @@ pub(super) struct HeaderRef {
 }
 
 impl Block {
+    /// Bytes buffered for the header block.
+    pub(super) fn held(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// Holds a start line (with CRLF) for parsing it.
     pub(super) fn load_line(&mut self, line: &[u8]) -> &[u8] {
         self.buf.clear();

@@ -30,6 +30,11 @@ pub(super) struct LineSplitter {
 }
 
 impl LineSplitter {
+    /// Bytes buffered for an unterminated line.
+    pub(super) fn held(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// An empty splitter storing at most `cap` bytes of a line.
     pub(super) fn new(cap: usize) -> Self {
         LineSplitter {

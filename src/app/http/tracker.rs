@@ -43,6 +43,17 @@ pub(super) struct Tracker {
 }
 
 impl Tracker {
+    /// Bytes held by records waiting for their reply or to be written.
+    pub(super) fn held(&self) -> usize {
+        let size = std::mem::size_of::<HttpTx>();
+        let pending = self
+            .pending
+            .iter()
+            .map(|(_, t)| size.saturating_add(tx_bytes(t)));
+        let done = self.done.iter().map(|t| size.saturating_add(tx_bytes(t)));
+        pending.chain(done).fold(0, usize::saturating_add)
+    }
+
     /// The record for `key`, created with time `ts` if missing.
     fn slot(&mut self, key: u64, ts: i64) -> Option<&mut HttpTx> {
         let pos = match self.pending.iter().position(|(k, _)| *k >= key) {

@@ -40,6 +40,11 @@ pub struct QuicFlow {
 }
 
 impl QuicFlow {
+    /// Bytes buffered for both directions' CRYPTO streams.
+    pub fn held(&self) -> usize {
+        self.client.stream.held() + self.server.stream.held()
+    }
+
     /// An empty flow.
     pub fn new() -> Self {
         Self::default()

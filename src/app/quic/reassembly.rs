@@ -17,6 +17,11 @@ pub(super) struct CryptoStream {
 }
 
 impl CryptoStream {
+    /// Bytes buffered, holes included.
+    pub(super) fn held(&self) -> usize {
+        self.buf.capacity() + self.ranges.capacity() * 16
+    }
+
     /// Adds a CRYPTO fragment. Bytes already received are kept (first copy wins).
     /// Errors with a note when the 16 KiB or the range bound is exceeded.
     pub(super) fn insert(&mut self, offset: u64, data: &[u8]) -> Result<(), &'static str> {

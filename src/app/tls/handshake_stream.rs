@@ -49,6 +49,11 @@ fn known_type(kind: u8) -> bool {
 }
 
 impl HandshakeStream {
+    /// Bytes buffered for a message spanning chunks.
+    pub fn held(&self) -> usize {
+        self.body.capacity()
+    }
+
     /// A new stream; `transport` decides the header size (12 bytes for DTLS, else 4) and
     /// JA4's first letter.
     pub fn new(transport: Transport) -> Self {

@@ -25,6 +25,11 @@ impl Default for TlsStream {
 }
 
 impl TlsStream {
+    /// Bytes buffered for records or handshake messages spanning chunks.
+    pub fn held(&self) -> usize {
+        self.hs.held() + self.sslv2.as_ref().map_or(0, |(b, _)| b.capacity())
+    }
+
     /// A new stream, before its first byte.
     pub fn new() -> Self {
         Self {
