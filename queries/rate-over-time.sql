@@ -11,7 +11,13 @@ WITH w AS (
 ), per_bucket AS (
     SELECT idx, count(*) AS packets, sum(wire_len) AS bytes FROM p GROUP BY idx
 ), span AS (
-    SELECT unnest(range(min(idx), max(idx) + 1)) AS idx FROM per_bucket
+    -- Every bucket from the first to the last, empty ones included, when that is at most
+    -- 1,000,000 buckets; beyond (captures years apart at one-second buckets), only the
+    -- buckets that hold packets, so that memory stays bounded.
+    SELECT unnest(range(min(idx), CASE WHEN max(idx) - min(idx) < 1000000 THEN max(idx) + 1 ELSE min(idx) END)) AS idx
+    FROM per_bucket
+    UNION
+    SELECT idx FROM per_bucket
 )
 SELECT to_timestamp_seconds(span.idx * w.width_s) AS bucket_start,
        coalesce(per_bucket.bytes, 0) * 8.0 / w.width_s AS bits_per_s,

@@ -32,6 +32,7 @@ pub enum Command {
   pcapq convert big.pcapng -o ds/ --max-flows 2000000 --tcp-timeout 600
   pcapq convert scan.pcap -o ds/ --no-app             # headers and flows only, no payload parsing
   head -c 32 /dev/urandom > key; pcapq convert trace.pcap -o shared/ --anonymize key   # to share
+  pcapq convert week/*.pcap -o ds/ --partition-by hour   # ds/packets/date=…/hour=…/part-….parquet
 
 Inputs may be pcap (any byte order, µs or ns), pcapng, or either compressed with gzip or
 zstd (recognised by their first bytes). Several inputs are merged in time order. The
@@ -123,6 +124,11 @@ pub struct ConvertArgs {
     /// Replace the output directory if it exists.
     #[arg(short, long)]
     pub force: bool,
+    /// Split packets, flows (by start time), dns and http into hive-style directories
+    /// per UTC hour or day (`packets/date=2026-11-23/hour=07/part-00000.parquet`), so that
+    /// engines skip the times a query does not ask for; captures stays one file.
+    #[arg(long, value_enum, value_name = "UNIT", default_value = "none")]
+    pub partition_by: crate::dataset::Partitioning,
     /// How the captures are read, tracked and anonymized.
     #[command(flatten)]
     pub pipeline: PipelineArgs,

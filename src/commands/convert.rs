@@ -28,7 +28,7 @@ pub fn convert_to_dataset(args: &ConvertArgs) -> Result<(PipelineResult, PathBuf
     // The key is read before anything else is opened: a bad key writes nothing.
     let opts = pipeline_options(&args.pipeline)?;
     let source = open_inputs(super::input_specs(&args.inputs)?)?;
-    let mut sink = ParquetDirSink::create(&args.output, args.force)?;
+    let mut sink = ParquetDirSink::create(&args.output, args.force, args.partition_by)?;
     // On an error the sink is dropped, which removes the partial dataset.
     let result = convert_into(source, &opts, &args.pipeline, &mut sink)?;
     let dir = sink.commit()?;

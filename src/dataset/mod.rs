@@ -9,6 +9,7 @@ mod lists;
 mod memory_sink;
 mod packets;
 mod parquet_sink;
+mod partitioned;
 pub mod schema;
 
 pub use app_tables::{dns_batch, http_batch};
@@ -19,6 +20,7 @@ pub use flows::flows_batch;
 pub use memory_sink::MemorySink;
 pub use packets::PacketsBuilder;
 pub use parquet_sink::{ParquetDirSink, ROW_GROUP_ROWS};
+pub use partitioned::Partitioning;
 
 use anyhow::Result;
 use datafusion::arrow::array::RecordBatch;

@@ -17,6 +17,7 @@ use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties}
 use datafusion::parquet::schema::types::ColumnPath;
 
 use super::TableSink;
+use super::partitioned::{PartitionedWriter, Partitioning, time_column};
 use super::schema::{ColType, TABLES, TableDef};
 
 /// Rows per Parquet row group: large enough for fast scans, small enough to bound memory.
@@ -64,7 +65,7 @@ pub struct ParquetDirSink {
 impl ParquetDirSink {
     /// Starts writing into a staging directory next to `target`. `replace` allows an existing
     /// `target` to be replaced when the new dataset is complete.
-    pub fn create(target: &Path, replace: bool) -> Result<Self> {
+    pub fn create(target: &Path, replace: bool, partitioning: Partitioning) -> Result<Self> {
         if target.exists() {
             if !replace {
                 return Err(user_error(format!(
@@ -74,6 +75,7 @@ impl ParquetDirSink {
             }
             // --force replaces a dataset, never an arbitrary directory.
             let is_dataset = target.join("packets.parquet").is_file()
+                || target.join("packets").is_dir()
                 || std::fs::read_dir(target).is_ok_and(|mut d| d.next().is_none());
             if !is_dataset {
                 return Err(user_error(format!(
@@ -99,14 +101,21 @@ impl ParquetDirSink {
             .keep();
         let mut writers = Vec::new();
         for table in TABLES {
+            let props = writer_properties(table);
+            if partitioning != Partitioning::None && time_column(table).is_some() {
+                let dir = staging.join(table.name);
+                let writer = PartitionedWriter::new(dir, table, props, partitioning)?;
+                writers.push(TableWriter::Split(writer));
+                continue;
+            }
             let path = staging.join(table.file_name());
             let file =
                 File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-            writers.push(ArrowWriter::try_new(
+            writers.push(TableWriter::Whole(ArrowWriter::try_new(
                 file,
                 table.schema(),
-                Some(writer_properties(table)),
-            )?);
+                Some(props),
+            )?));
         }
         let (sender, receiver) = mpsc::sync_channel(QUEUE_DEPTH);
         let thread = std::thread::Builder::new()
@@ -185,16 +194,26 @@ impl TableSink for ParquetDirSink {
     }
 }
 
-fn write_loop(receiver: Receiver<Message>, mut writers: Vec<ArrowWriter<File>>) -> Result<()> {
+/// Where one table's batches go: one file, or part files by time.
+enum TableWriter {
+    Whole(ArrowWriter<File>),
+    Split(PartitionedWriter),
+}
+
+fn write_loop(receiver: Receiver<Message>, mut writers: Vec<TableWriter>) -> Result<()> {
     for Message::Batch(table, batch) in receiver {
-        writers[table]
-            .write(&batch)
-            .with_context(|| format!("writing {}", TABLES[table].file_name()))?;
+        let written = match &mut writers[table] {
+            TableWriter::Whole(w) => w.write(&batch).map_err(anyhow::Error::from),
+            TableWriter::Split(w) => w.write(&batch),
+        };
+        written.with_context(|| format!("writing the {} table", TABLES[table].name))?;
     }
     for (writer, table) in writers.into_iter().zip(TABLES) {
-        writer
-            .close()
-            .with_context(|| format!("closing {}", table.file_name()))?;
+        let closed = match writer {
+            TableWriter::Whole(w) => w.close().map(drop).map_err(anyhow::Error::from),
+            TableWriter::Split(w) => w.close(),
+        };
+        closed.with_context(|| format!("closing the {} table", table.name))?;
     }
     Ok(())
 }

@@ -40,7 +40,12 @@ fn context() -> SessionContext {
     let config = SessionConfig::new()
         .with_target_partitions(threads)
         .with_information_schema(true)
-        .with_default_catalog_and_schema("pcapq", "public");
+        .with_default_catalog_and_schema("pcapq", "public")
+        // Partitioned tables keep their files in date=…/hour=… folders.
+        .set_bool(
+            "datafusion.execution.listing_table_ignore_subdirectory",
+            false,
+        );
     let ctx = SessionContext::new_with_config(config);
     udf::register(&ctx);
     ctx
@@ -57,7 +62,9 @@ async fn add_views(ctx: &SessionContext) -> Result<()> {
 pub fn resolve_dir(dir: Option<&Path>) -> Result<PathBuf> {
     match dir {
         Some(d) => Ok(d.to_path_buf()),
-        None if Path::new("ds/packets.parquet").exists() => Ok(PathBuf::from("ds")),
+        None if Path::new("ds/packets.parquet").exists() || Path::new("ds/packets").is_dir() => {
+            Ok(PathBuf::from("ds"))
+        }
         None => Err(user_error(
             "no dataset: give one with -d DIR (made by `pcapq convert`), or captures with -i FILE",
         )),
@@ -68,6 +75,23 @@ pub fn resolve_dir(dir: Option<&Path>) -> Result<PathBuf> {
 pub async fn open_dir(dir: &Path) -> Result<SessionContext> {
     let ctx = context();
     for table in TABLES {
+        let folder = dir.join(table.name);
+        if folder.is_dir() {
+            // Partitioned (`convert --partition-by`): every part file below the folder, with
+            // the table's schema (an empty table is an empty folder).
+            let url = format!(
+                "{}/",
+                folder
+                    .to_str()
+                    .with_context(|| format!("{} is not valid UTF-8", folder.display()))?
+            );
+            let schema = table.schema();
+            let options = ParquetReadOptions::default().schema(&schema);
+            ctx.register_parquet(table.name, &url, options)
+                .await
+                .with_context(|| format!("cannot read {}", folder.display()))?;
+            continue;
+        }
         let path = dir.join(table.file_name());
         if !path.is_file() && table.optional {
             // A dataset written before this table existed: it reads as empty.

@@ -17,6 +17,7 @@ mod geo;
 mod link_layers;
 mod output;
 mod packets_vs_tshark;
+mod partitioned;
 mod pcaps_manifest;
 mod plots;
 mod support;

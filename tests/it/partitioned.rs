@@ -1,0 +1,200 @@
+//! `convert --partition-by hour|day`: hive-style folders per UTC hour or day, every row in
+//! the folder of its time, and every catalog answer equal to the one-file dataset's.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::fixture::{PcapOpts, Tcp, at, pcap, tcp, udp, write_temp};
+
+fn pcapq(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_pcapq"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pcapq {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn convert(inputs: &[PathBuf], out: &Path, partition: &str) {
+    let mut args = vec![
+        "convert",
+        "-q",
+        "--force",
+        "--partition-by",
+        partition,
+        "-o",
+    ];
+    args.push(out.to_str().unwrap());
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    pcapq(&args);
+}
+
+/// A statement's rows as JSON objects, sorted (tables without ORDER BY may list rows in
+/// any order; JSON because CSV cannot hold the list columns).
+fn rows(ds: &Path, sql: &str) -> Vec<String> {
+    let text = pcapq(&["sql", "-d", ds.to_str().unwrap(), "--format", "json", sql]);
+    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
+    let mut rows: Vec<String> = inner
+        .split("},{")
+        .map(|r| r.trim_start_matches('{').trim_end_matches('}').to_string())
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// The folders holding a table's part files, relative to the table's folder.
+fn partitions(ds: &Path, table: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![ds.join(table)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "parquet") {
+                let rel = dir.strip_prefix(ds.join(table)).unwrap();
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Two CSV rows with the same fields, numbers equal to 1e-9 relative: sums of floats
+/// depend on the order files are read in.
+fn same_row(a: &str, b: &str) -> bool {
+    let (fa, fb): (Vec<&str>, Vec<&str>) = (a.split(',').collect(), b.split(',').collect());
+    fa.len() == fb.len()
+        && fa.iter().zip(&fb).all(|(x, y)| {
+            x == y
+                || matches!((x.parse::<f64>(), y.parse::<f64>()),
+                    (Ok(p), Ok(q)) if (p - q).abs() <= 1e-9 * p.abs().max(q.abs()))
+        })
+}
+
+#[test]
+fn every_answer_equals_the_one_file_datasets() {
+    // Captures made years apart, read as one: many days and hours.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(root.join("tests/pcaps/app"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap"))
+        .collect();
+    inputs.sort();
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, hourly, daily) = (
+        dir.path().join("whole"),
+        dir.path().join("hourly"),
+        dir.path().join("daily"),
+    );
+    convert(&inputs, &whole, "none");
+    convert(&inputs, &hourly, "hour");
+    convert(&inputs, &daily, "day");
+    assert!(whole.join("packets.parquet").is_file());
+    let hours = partitions(&hourly, "packets");
+    let days = partitions(&daily, "packets");
+    assert!(hours.len() > 10 && days.len() > 5, "{hours:?}");
+    assert!(
+        hours
+            .iter()
+            .all(|h| h.starts_with("date=") && h.contains("/hour="))
+    );
+    assert!(
+        days.iter()
+            .all(|d| d.starts_with("date=") && !d.contains('/'))
+    );
+    // Every row lies in the folder of its time.
+    let placed = rows(
+        &hourly,
+        "SELECT count(*) FROM packets WHERE to_char(ts, '%Y-%m-%d/%H') IS NULL",
+    );
+    assert_eq!(placed, vec![r#""count(*)":0"#]);
+    for table in ["packets", "flows", "dns", "http", "captures"] {
+        let all = format!("SELECT * FROM {table}");
+        let want = rows(&whole, &all);
+        assert!(want.len() > 1, "{table} has rows");
+        for ds in [&hourly, &daily] {
+            let got = rows(ds, &all);
+            let differ = got.iter().zip(&want).find(|(g, w)| g != w);
+            assert!(
+                got.len() == want.len() && differ.is_none(),
+                "{table} in {}: {} rows against {}; first difference {differ:?}",
+                ds.display(),
+                got.len(),
+                want.len()
+            );
+        }
+    }
+    let list = pcapq(&["query", "--list"]);
+    let ids: Vec<&str> = list
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.contains("[needs"))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(ids.len() > 25);
+    for id in ids {
+        let answer = |ds: &Path| {
+            let mut lines: Vec<String> =
+                pcapq(&["query", "-d", ds.to_str().unwrap(), id, "--format", "csv"])
+                    .lines()
+                    .map(str::to_string)
+                    .collect();
+            lines.sort();
+            lines
+        };
+        let (got, want) = (answer(&hourly), answer(&whole));
+        let same = got.len() == want.len() && got.iter().zip(&want).all(|(g, w)| same_row(g, w));
+        assert!(same, "{id}: {got:?} against {want:?}");
+    }
+}
+
+#[test]
+fn a_flow_across_midnight_is_filed_by_its_start() {
+    // 2026-11-22T23:59:59Z, then one packet a second across midnight.
+    let start = 1_795_391_999_000_000_000i64;
+    let frames = vec![
+        tcp("10.0.0.1", 40000, "10.0.0.2", 80, Tcp::new("S", 100, 0)),
+        tcp("10.0.0.2", 80, "10.0.0.1", 40000, Tcp::new("SA", 500, 101)),
+        tcp("10.0.0.1", 40000, "10.0.0.2", 80, Tcp::new("A", 101, 501)),
+        udp("10.0.0.1", 5353, "10.0.0.9", 9999, 20),
+    ];
+    let bytes = pcap(&at(start, 1_000_000_000, frames), PcapOpts::default());
+    let (dir, cap) = write_temp("midnight.pcap", &bytes);
+    let ds = dir.path().join("ds");
+    convert(&[cap], &ds, "hour");
+    assert_eq!(
+        partitions(&ds, "packets"),
+        vec!["date=2026-11-22/hour=23", "date=2026-11-23/hour=00"]
+    );
+    // The TCP flow starts before midnight, the UDP one after.
+    assert_eq!(
+        partitions(&ds, "flows"),
+        vec!["date=2026-11-22/hour=23", "date=2026-11-23/hour=00"]
+    );
+    assert!(partitions(&ds, "dns").is_empty(), "no DNS: an empty folder");
+    assert_eq!(
+        rows(&ds, "SELECT count(*) AS n FROM flows"),
+        vec![r#""n":2"#]
+    );
+    // A time filter reads only the part whose times match: the other's statistics rule it
+    // out.
+    let plan = pcapq(&[
+        "sql",
+        "-d",
+        ds.to_str().unwrap(),
+        "--format",
+        "csv",
+        "EXPLAIN ANALYZE SELECT count(*) FROM packets WHERE ts >= '2026-11-23T00:00:00Z'",
+    ]);
+    assert!(
+        plan.contains("row_groups_pruned_statistics=2 total → 1 matched"),
+        "{plan}"
+    );
+}
