@@ -19,18 +19,7 @@ fn capture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
 }
 
-fn pcapq(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_pcapq"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::support::pcapq_ok as pcapq;
 
 fn convert(dir: &Path, name: &str, cap: &Path, extra: &[&str]) -> PathBuf {
     let ds = dir.join(name);

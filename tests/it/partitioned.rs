@@ -2,22 +2,10 @@
 //! the folder of its time, and every catalog answer equal to the one-file dataset's.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::fixture::{PcapOpts, Tcp, at, pcap, tcp, udp, write_temp};
 
-fn pcapq(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_pcapq"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "pcapq {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::support::pcapq_ok as pcapq;
 
 fn convert(inputs: &[PathBuf], out: &Path, partition: &str) {
     let mut args = vec![

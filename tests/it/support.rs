@@ -258,3 +258,17 @@ pub fn with_geo_dbs(ctx: &datafusion::prelude::SessionContext) {
         .unwrap()
         .register(ctx);
 }
+
+/// Runs the pcapq binary, asserting it succeeds; its standard output.
+pub fn pcapq_ok(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pcapq"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pcapq {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
