@@ -90,6 +90,14 @@ def test_convert_reports_the_run(dataset, tmp_path):
     assert pcapq.convert(EXAMPLE, tmp_path / "ds", force=True)["frames"] == run["frames"]
 
 
+def test_convert_options_reach_the_command_line(dataset, tmp_path):
+    run = pcapq.convert(EXAMPLE, tmp_path / "hourly", partition_by="hour")
+    assert (tmp_path / "hourly" / "packets").is_dir()
+    assert pcapq.query("summary", dataset=tmp_path / "hourly").equals(
+        pcapq.query("summary", dataset=dataset))
+    assert run["frames"] == pcapq.packets(EXAMPLE).num_rows
+
+
 def test_packets_in_capture_order_and_flows_options():
     packets = pcapq.packets(EXAMPLE)
     frames = packets.column("frame").to_pylist()
