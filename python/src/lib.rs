@@ -10,6 +10,10 @@ mod args;
 mod stream;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -39,14 +43,58 @@ fn py_error(err: anyhow::Error) -> PyErr {
     PcapqError::new_err(format!("{err:#}"))
 }
 
+/// Runs `work` on a thread of its own while this one waits with the GIL released, waking
+/// every 100 ms so that Python can handle signals: on Ctrl-C the work is told to stop
+/// (through the flag it is given) and `KeyboardInterrupt` is raised once it has.
+fn interruptible<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce(Arc<AtomicBool>) -> anyhow::Result<T> + Send,
+) -> PyResult<T> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    std::thread::scope(|scope| {
+        let (done, result) = mpsc::channel();
+        scope.spawn(move || {
+            let _ = done.send(work(flag));
+        });
+        let mut signal: Option<PyErr> = None;
+        let mut result = result;
+        loop {
+            // The receiver goes into the GIL-free closure and comes back out (it is not Sync).
+            let (got, back) =
+                py.detach(move || (result.recv_timeout(Duration::from_millis(100)), result));
+            result = back;
+            match got {
+                Ok(outcome) => {
+                    return match signal {
+                        Some(interrupt) => Err(interrupt),
+                        None => outcome.map_err(py_error),
+                    };
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if signal.is_none()
+                        && let Err(interrupt) = py.check_signals()
+                    {
+                        cancel.store(true, Ordering::Relaxed);
+                        signal = Some(interrupt);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(PcapqError::new_err("the conversion thread stopped"));
+                }
+            }
+        }
+    })
+}
+
 /// `convert(argv) -> dict`: `pcapq convert ARGV…` (inputs after `--`), returning what
 /// the run did instead of printing it.
 #[pyfunction]
 fn convert<'py>(py: Python<'py>, argv: Vec<String>) -> PyResult<Bound<'py, PyDict>> {
     let cli = parse::<ConvertCli>(argv)?;
-    let (result, dir) = py
-        .detach(|| convert_cmd::convert_to_dataset(&cli.args))
-        .map_err(py_error)?;
+    let (result, dir) = interruptible(py, |cancel| {
+        convert_cmd::convert_to_dataset(&cli.args, Some(cancel))
+    })?;
     let out = PyDict::new(py);
     out.set_item("dataset", dir)?;
     out.set_item("frames", result.frames)?;
@@ -88,15 +136,14 @@ fn tables(
             })
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let mut sink = py
-        .detach(|| -> anyhow::Result<MemorySink> {
-            let opts = convert_cmd::pipeline_options(&cli.pipeline)?;
-            let source = convert_cmd::open_inputs(pcapq::commands::input_specs(&cli.inputs)?)?;
-            let mut sink = MemorySink::default();
-            convert_cmd::convert_into(source, &opts, &cli.pipeline, &mut sink)?;
-            Ok(sink)
-        })
-        .map_err(py_error)?;
+    let mut sink = interruptible(py, |cancel| -> anyhow::Result<MemorySink> {
+        let mut opts = convert_cmd::pipeline_options(&cli.pipeline)?;
+        opts.cancel = Some(cancel);
+        let source = convert_cmd::open_inputs(pcapq::commands::input_specs(&cli.inputs)?)?;
+        let mut sink = MemorySink::default();
+        convert_cmd::convert_into(source, &opts, &cli.pipeline, &mut sink)?;
+        Ok(sink)
+    })?;
     Ok(defs
         .into_iter()
         .map(|def| {

@@ -1,6 +1,8 @@
 //! `pcapq convert`: captures → a dataset directory of Parquet files.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
@@ -15,7 +17,7 @@ use crate::source::{InputSpec, MergedSource};
 
 /// Runs `pcapq convert`.
 pub fn run(args: &ConvertArgs) -> Result<()> {
-    let (result, dir) = convert_to_dataset(args)?;
+    let (result, dir) = convert_to_dataset(args, None)?;
     if !args.pipeline.quiet {
         eprintln!("{}", summary_line(&result, &dir.display().to_string()));
     }
@@ -23,10 +25,14 @@ pub fn run(args: &ConvertArgs) -> Result<()> {
 }
 
 /// Converts the inputs into the dataset directory `args.output`. Returns what the run did
-/// and the directory written; on an error nothing is left behind.
-pub fn convert_to_dataset(args: &ConvertArgs) -> Result<(PipelineResult, PathBuf)> {
+/// and the directory written; on an error (or when `cancel` is set) nothing is left behind.
+pub fn convert_to_dataset(
+    args: &ConvertArgs,
+    cancel: Option<Arc<AtomicBool>>,
+) -> Result<(PipelineResult, PathBuf)> {
     // The key is read before anything else is opened: a bad key writes nothing.
-    let opts = pipeline_options(&args.pipeline)?;
+    let mut opts = pipeline_options(&args.pipeline)?;
+    opts.cancel = cancel;
     let source = open_inputs(super::input_specs(&args.inputs)?)?;
     let mut sink = ParquetDirSink::create(&args.output, args.force, args.partition_by)?;
     // On an error the sink is dropped, which removes the partial dataset.
@@ -46,7 +52,11 @@ pub fn pipeline_options(args: &PipelineArgs) -> Result<PipelineOptions> {
         }),
         None => None,
     };
-    Ok(PipelineOptions { track, anonymize })
+    Ok(PipelineOptions {
+        track,
+        anonymize,
+        cancel: None,
+    })
 }
 
 /// Opens the inputs as one time-ordered source whose damage is reported on stderr as soon

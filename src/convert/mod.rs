@@ -5,6 +5,8 @@
 pub mod anonymize;
 pub mod progress;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
@@ -45,6 +47,9 @@ pub struct PipelineOptions {
     pub track: Option<TrackOptions>,
     /// Prefix-preserving anonymization of every address, and names dropped (`--anonymize`).
     pub anonymize: Option<AnonymizeOptions>,
+    /// Set from another thread to stop the run early (the Python package sets it on
+    /// Ctrl-C); the run then fails with "interrupted".
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// What a pipeline run did.
@@ -150,9 +155,18 @@ pub fn run_pipeline(
         };
         let mut out = TrackOutput::default();
         let mut exhausted = false;
+        let mut interrupted = false;
         while !exhausted {
             if frames % PROGRESS_EVERY < SEND_BATCH as u64 {
                 progress.update(source.bytes_read(), frames);
+                if opts
+                    .cancel
+                    .as_ref()
+                    .is_some_and(|c| c.load(Ordering::Relaxed))
+                {
+                    interrupted = true;
+                    break;
+                }
             }
             let mut batch = recycled
                 .try_recv()
@@ -223,6 +237,11 @@ pub fn run_pipeline(
         let flows_written = builder
             .join()
             .map_err(|_| anyhow::anyhow!("the Arrow builder thread panicked"))??;
+        if interrupted {
+            return Err(crate::error::user_error(format!(
+                "interrupted after {frames} frames: nothing kept"
+            )));
+        }
         Ok(PipelineResult {
             captures,
             frames,

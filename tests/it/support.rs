@@ -159,6 +159,7 @@ pub fn convert_with(paths: &[&Path], track: Option<TrackOptions>) -> Output {
         &PipelineOptions {
             track,
             anonymize: None,
+            cancel: None,
         },
         &mut sink,
         &Progress::new(None, true),

@@ -7,8 +7,11 @@ Polars see them, and errors against the command line's one-line messages.
 """
 
 import os
+import signal
+import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -250,3 +253,36 @@ def test_the_handson_notebook_answers_as_capinfos(tmp_path):
     assert f"size mean: {float(info['Average packet size (bytes)']):.2f} bytes\n" in r.stdout
     # The CDF pictures (matplotlib is installed by tests/package.sh).
     assert (tmp_path / "handson-cdfs.png").stat().st_size > 10_000, r.stdout
+
+
+def test_ctrl_c_interrupts_a_long_conversion(tmp_path):
+    # 5,000,000 copies of one 60-byte UDP frame: seconds of work, so the signal lands
+    # while the conversion runs.
+    frame = (b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00"
+             b"\x45\x00\x00\x2e\x00\x01\x00\x00\x40\x11\x00\x00\x0a\x00\x00\x01\x0a\x00\x00\x02"
+             b"\x13\x88\x13\x89\x00\x1a\x00\x00" + bytes(18))
+    header = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+    record = struct.pack("<IIII", 1_700_000_000, 0, len(frame), len(frame)) + frame
+    big = tmp_path / "big.pcap"
+    big.write_bytes(header + record * 5_000_000)
+    started = time.perf_counter()
+    assert pcapq.packets(big).num_rows == 5_000_000
+    whole = time.perf_counter() - started
+    code = (
+        "import time, pcapq\n"
+        "try:\n"
+        "    print('started', flush=True)\n"
+        "    t = time.perf_counter()\n"
+        f"    pcapq.packets({str(big)!r})\n"
+        "    print('finished', time.perf_counter() - t)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', time.perf_counter() - t)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert child.stdout.readline() == "started\n"
+    time.sleep(whole / 4)
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=120)
+    assert out.startswith("interrupted"), f"{out} (the whole conversion takes {whole:.2f} s)"
+    # Stopped soon after the signal, well before the conversion would have ended.
+    assert float(out.split()[1]) < whole / 4 + 0.3, f"{out} (whole: {whole:.2f} s)"
