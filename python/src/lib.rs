@@ -158,14 +158,13 @@ fn tables(
 #[pyfunction]
 fn sql(py: Python<'_>, argv: Vec<String>, statement: String) -> PyResult<ArrowStream> {
     let cli = parse::<DataCli>(argv)?;
-    py.detach(|| -> anyhow::Result<ArrowStream> {
+    interruptible(py, |cancel| -> anyhow::Result<ArrowStream> {
         data::runtime()?.block_on(async {
-            let ctx = data::open(&cli.data).await?;
+            let ctx = data::open_cancellable(&cli.data, Some(cancel)).await?;
             let df = ctx.sql(&statement).await.map_err(sql_cmd::user_facing)?;
             collected(df).await.map_err(sql_cmd::user_facing)
         })
     })
-    .map_err(py_error)
 }
 
 /// `query(argv, id, params) -> stream`: a catalog question with `--param` values.
@@ -177,15 +176,14 @@ fn query(
     params: Vec<(String, String)>,
 ) -> PyResult<ArrowStream> {
     let cli = parse::<DataCli>(argv)?;
-    py.detach(|| -> anyhow::Result<ArrowStream> {
+    interruptible(py, |cancel| -> anyhow::Result<ArrowStream> {
         let q = catalog::find(&id)?;
         data::runtime()?.block_on(async {
-            let ctx = data::open(&cli.data).await?;
+            let ctx = data::open_cancellable(&cli.data, Some(cancel)).await?;
             let (df, _) = q.dataframe(&ctx, &params).await?;
             Ok(collected(df).await?)
         })
     })
-    .map_err(py_error)
 }
 
 /// Runs `df` and hands over its rows. The schema is the one of the batches as executed,

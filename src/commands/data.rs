@@ -1,6 +1,9 @@
 //! Opening the tables a query runs over: a dataset directory, or captures converted in
 //! memory for the occasion.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use anyhow::Result;
 use datafusion::prelude::SessionContext;
 
@@ -19,12 +22,21 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// The session over the tables the arguments name.
 pub async fn open(args: &DataArgs) -> Result<SessionContext> {
+    open_cancellable(args, None).await
+}
+
+/// [`open`], where captures converted in memory stop early when `cancel` is set.
+pub async fn open_cancellable(
+    args: &DataArgs,
+    cancel: Option<Arc<AtomicBool>>,
+) -> Result<SessionContext> {
     let lookups = Lookups::open(args.lookups.geoip.as_ref(), &args.lookups.asn)?;
     let ctx = if args.inputs.is_empty() {
         let dir = session::resolve_dir(args.dataset.as_deref())?;
         session::open_dir(&dir).await?
     } else {
-        let sink = convert_in_memory(super::input_specs(&args.inputs)?, &args.track)?;
+        let specs = super::input_specs(&args.inputs)?;
+        let sink = convert_in_memory_cancellable(specs, &args.track, cancel)?;
         session::from_memory(sink).await?
     };
     lookups.register(&ctx);
@@ -33,11 +45,21 @@ pub async fn open(args: &DataArgs) -> Result<SessionContext> {
 
 /// Converts captures into tables kept in memory, printing damage warnings.
 pub fn convert_in_memory(inputs: Vec<InputSpec>, track: &TrackArgs) -> Result<MemorySink> {
+    convert_in_memory_cancellable(inputs, track, None)
+}
+
+/// [`convert_in_memory`], stopping early (with an error) when `cancel` is set.
+fn convert_in_memory_cancellable(
+    inputs: Vec<InputSpec>,
+    track: &TrackArgs,
+    cancel: Option<Arc<AtomicBool>>,
+) -> Result<MemorySink> {
     let args = PipelineArgs {
         track: track.clone(),
         ..PipelineArgs::default()
     };
-    let opts = super::convert::pipeline_options(&args)?;
+    let mut opts = super::convert::pipeline_options(&args)?;
+    opts.cancel = cancel;
     let source = super::convert::open_inputs(inputs)?;
     let mut sink = MemorySink::default();
     super::convert::convert_into(source, &opts, &args, &mut sink)?;

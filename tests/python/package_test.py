@@ -286,3 +286,11 @@ def test_ctrl_c_interrupts_a_long_conversion(tmp_path):
     assert out.startswith("interrupted"), f"{out} (the whole conversion takes {whole:.2f} s)"
     # Stopped soon after the signal, well before the conversion would have ended.
     assert float(out.split()[1]) < whole / 4 + 0.3, f"{out} (whole: {whole:.2f} s)"
+    # The same for SQL over captures converted in memory.
+    sql = code.replace(f"pcapq.packets({str(big)!r})", f"pcapq.sql('SELECT 1', captures={str(big)!r})")
+    child = subprocess.Popen([sys.executable, "-c", sql], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert child.stdout.readline() == "started\n"
+    time.sleep(whole / 4)
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=120)
+    assert out.startswith("interrupted") and float(out.split()[1]) < whole / 4 + 0.3, out
