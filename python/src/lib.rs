@@ -24,8 +24,8 @@ use datafusion::dataframe::DataFrame;
 use datafusion::error::DataFusionError;
 use datafusion::physical_plan::common::collect;
 use pcapq::commands::{convert as convert_cmd, data, sql as sql_cmd};
+use pcapq::dataset::c_stream;
 use pcapq::dataset::schema::TABLES;
-use pcapq::dataset::{MemorySink, c_stream};
 use pcapq::query::catalog;
 
 use args::{ConvertCli, DataCli, TablesCli, parse};
@@ -136,13 +136,9 @@ fn tables(
             })
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let mut sink = interruptible(py, |cancel| -> anyhow::Result<MemorySink> {
-        let mut opts = convert_cmd::pipeline_options(&cli.pipeline)?;
-        opts.cancel = Some(cancel);
-        let source = convert_cmd::open_inputs(pcapq::commands::input_specs(&cli.inputs)?)?;
-        let mut sink = MemorySink::default();
-        convert_cmd::convert_into(source, &opts, &cli.pipeline, &mut sink)?;
-        Ok(sink)
+    let mut sink = interruptible(py, |cancel| {
+        let inputs = pcapq::commands::input_specs(&cli.inputs)?;
+        convert_cmd::convert_to_memory(inputs, &cli.pipeline, Some(cancel))
     })?;
     Ok(defs
         .into_iter()

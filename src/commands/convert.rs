@@ -11,7 +11,7 @@ use crate::cli::{ConvertArgs, PipelineArgs};
 use crate::convert::anonymize::AnonymizeOptions;
 use crate::convert::progress::{Progress, human_bytes, human_count};
 use crate::convert::{PipelineOptions, PipelineResult, run_pipeline};
-use crate::dataset::{ParquetDirSink, TableSink};
+use crate::dataset::{MemorySink, ParquetDirSink, TableSink};
 use crate::error::user_error;
 use crate::source::{InputSpec, MergedSource};
 
@@ -39,6 +39,21 @@ pub fn convert_to_dataset(
     let result = convert_into(source, &opts, &args.pipeline, &mut sink)?;
     let dir = sink.commit()?;
     Ok((result, dir))
+}
+
+/// Converts `inputs` into tables kept in memory; stops early (with an error) when `cancel`
+/// is set.
+pub fn convert_to_memory(
+    inputs: Vec<InputSpec>,
+    args: &PipelineArgs,
+    cancel: Option<Arc<AtomicBool>>,
+) -> Result<MemorySink> {
+    let mut opts = pipeline_options(args)?;
+    opts.cancel = cancel;
+    let source = open_inputs(inputs)?;
+    let mut sink = MemorySink::default();
+    convert_into(source, &opts, args, &mut sink)?;
+    Ok(sink)
 }
 
 /// The pipeline's settings from the command line's (or the Python package's) arguments.

@@ -36,20 +36,16 @@ pub async fn open_cancellable(
         session::open_dir(&dir).await?
     } else {
         let specs = super::input_specs(&args.inputs)?;
-        let sink = convert_in_memory_cancellable(specs, &args.track, cancel)?;
+        let sink = convert_in_memory(specs, &args.track, cancel)?;
         session::from_memory(sink).await?
     };
     lookups.register(&ctx);
     Ok(ctx)
 }
 
-/// Converts captures into tables kept in memory, printing damage warnings.
-pub fn convert_in_memory(inputs: Vec<InputSpec>, track: &TrackArgs) -> Result<MemorySink> {
-    convert_in_memory_cancellable(inputs, track, None)
-}
-
-/// [`convert_in_memory`], stopping early (with an error) when `cancel` is set.
-fn convert_in_memory_cancellable(
+/// Converts captures into tables kept in memory with these tracking settings, printing
+/// damage warnings; stops early (with an error) when `cancel` is set.
+pub fn convert_in_memory(
     inputs: Vec<InputSpec>,
     track: &TrackArgs,
     cancel: Option<Arc<AtomicBool>>,
@@ -58,10 +54,5 @@ fn convert_in_memory_cancellable(
         track: track.clone(),
         ..PipelineArgs::default()
     };
-    let mut opts = super::convert::pipeline_options(&args)?;
-    opts.cancel = cancel;
-    let source = super::convert::open_inputs(inputs)?;
-    let mut sink = MemorySink::default();
-    super::convert::convert_into(source, &opts, &args, &mut sink)?;
-    Ok(sink)
+    super::convert::convert_to_memory(inputs, &args, cancel)
 }

@@ -27,6 +27,12 @@ use datafusion::arrow::array::RecordBatch;
 
 use schema::TableDef;
 
+/// Whether `dir` holds a pcapq dataset: a `packets` table as one file or as a
+/// partitioned folder.
+pub fn is_dataset(dir: &std::path::Path) -> bool {
+    dir.join("packets.parquet").is_file() || dir.join("packets").is_dir()
+}
+
 /// Where finished record batches go. The pipeline does not know whether that is a file.
 pub trait TableSink {
     /// Stores one batch of `table`.

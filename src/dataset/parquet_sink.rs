@@ -74,8 +74,7 @@ impl ParquetDirSink {
                 )));
             }
             // --force replaces a dataset, never an arbitrary directory.
-            let is_dataset = target.join("packets.parquet").is_file()
-                || target.join("packets").is_dir()
+            let is_dataset = super::is_dataset(target)
                 || std::fs::read_dir(target).is_ok_and(|mut d| d.next().is_none());
             if !is_dataset {
                 return Err(user_error(format!(

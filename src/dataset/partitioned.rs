@@ -119,14 +119,16 @@ impl PartitionedWriter {
             .as_any()
             .downcast_ref::<TimestampNanosecondArray>()
             .ok_or_else(|| anyhow!("the time column is not a nanosecond timestamp"))?;
-        let span = self.span;
-        let key = |i: usize| times.value(i).div_euclid(span);
+        let times = times.values();
         let mut start = 0;
-        while start < batch.num_rows() {
-            let k = key(start);
-            let end = (start + 1..batch.num_rows())
-                .find(|&i| key(i) != k)
-                .unwrap_or(batch.num_rows());
+        while start < times.len() {
+            let k = times[start].div_euclid(self.span);
+            // The partition's time range; the run ends at the first row outside it.
+            let first = k.saturating_mul(self.span);
+            let range = first..first.saturating_add(self.span);
+            let end = (start + 1..times.len())
+                .find(|&i| !range.contains(&times[i]))
+                .unwrap_or(times.len());
             self.writer(k)?.write(&batch.slice(start, end - start))?;
             start = end;
         }

@@ -62,9 +62,7 @@ async fn add_views(ctx: &SessionContext) -> Result<()> {
 pub fn resolve_dir(dir: Option<&Path>) -> Result<PathBuf> {
     match dir {
         Some(d) => Ok(d.to_path_buf()),
-        None if Path::new("ds/packets.parquet").exists() || Path::new("ds/packets").is_dir() => {
-            Ok(PathBuf::from("ds"))
-        }
+        None if crate::dataset::is_dataset(Path::new("ds")) => Ok(PathBuf::from("ds")),
         None => Err(user_error(
             "no dataset: give one with -d DIR (made by `pcapq convert`), or captures with -i FILE",
         )),

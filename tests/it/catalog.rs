@@ -29,7 +29,7 @@ pub async fn context_for(paths: &[&Path]) -> SessionContext {
         .map(|p| InputSpec::File(p.to_path_buf()))
         .collect();
     let sink: MemorySink =
-        pcapq::commands::data::convert_in_memory(specs, &TrackArgs::default()).unwrap();
+        pcapq::commands::data::convert_in_memory(specs, &TrackArgs::default(), None).unwrap();
     session::from_memory(sink).await.unwrap()
 }
 

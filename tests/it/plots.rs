@@ -71,7 +71,8 @@ fn every_chart_shows_its_answer() {
         .build()
         .unwrap();
     let session_of = |inputs: Vec<InputSpec>| {
-        let sink = pcapq::commands::data::convert_in_memory(inputs, &TrackArgs::default()).unwrap();
+        let sink =
+            pcapq::commands::data::convert_in_memory(inputs, &TrackArgs::default(), None).unwrap();
         let ctx = rt.block_on(session::from_memory(sink)).unwrap();
         crate::support::with_geo_dbs(&ctx);
         ctx
