@@ -122,13 +122,20 @@ pub struct ConvertArgs {
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
     /// Replace the output directory if it exists.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "append")]
     pub force: bool,
+    /// Add the captures to the dataset as a new batch (creating it if missing): nothing
+    /// there is rewritten, an interrupted append changes nothing, and a flow that goes on
+    /// from the previous batch's captures stays one flow. Every batch must use the same
+    /// options (partitioning, tracking, anonymization); batches run one at a time.
+    #[arg(long)]
+    pub append: bool,
     /// Split packets, flows (by start time), dns and http into hive-style directories
     /// per UTC hour or day (`packets/date=2026-11-23/hour=07/part-00000.parquet`), so that
-    /// engines skip the times a query does not ask for; captures stays one file.
-    #[arg(long, value_enum, value_name = "UNIT", default_value = "none")]
-    pub partition_by: crate::dataset::Partitioning,
+    /// engines skip the times a query does not ask for; captures stays one file
+    /// [default: none; with --append, as the dataset is].
+    #[arg(long, value_enum, value_name = "UNIT")]
+    pub partition_by: Option<crate::dataset::Partitioning>,
     /// How the captures are read, tracked and anonymized.
     #[command(flatten)]
     pub pipeline: PipelineArgs,

@@ -31,7 +31,8 @@ pub struct HttpRow {
 }
 
 /// What the application stage learnt about one flow: the flow's application columns.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Serialized with the tracker's state between `convert --append` batches.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct AppSummary {
     /// Services detected from the payload, in the order found (Zeek's names).
     pub services: Vec<&'static str>,
@@ -58,6 +59,43 @@ pub struct AppSummary {
     pub note: Option<&'static str>,
 }
 
+impl AppSummary {
+    /// Adds what the stage learnt after a flow was resumed (`convert --append`) to what it
+    /// had learnt before: the earlier value of a column stands, a column still empty takes
+    /// the later one, and services found later are added after the earlier ones.
+    pub fn continue_with(&mut self, later: AppSummary) {
+        for s in later.services {
+            if !self.services.contains(&s) {
+                self.services.push(s);
+            }
+        }
+        fn fill(a: &mut Option<String>, b: Option<String>) {
+            if a.is_none() {
+                *a = b;
+            }
+        }
+        fill(&mut self.server_name, later.server_name);
+        if self.alpn.is_empty() {
+            self.alpn = later.alpn;
+        }
+        // The server's choice beats the client's offer.
+        let server_chose_later = later.tls_version_from_server && !self.tls_version_from_server;
+        if later.tls_version.is_some() && (self.tls_version.is_none() || server_chose_later) {
+            self.tls_version = later.tls_version;
+            self.tls_version_from_server = later.tls_version_from_server;
+        }
+        fill(&mut self.ja3, later.ja3);
+        fill(&mut self.ja4, later.ja4);
+        fill(&mut self.quic_version, later.quic_version);
+        fill(&mut self.ssh_client, later.ssh_client);
+        fill(&mut self.ssh_server, later.ssh_server);
+        fill(&mut self.http_user_agent, later.http_user_agent);
+        if self.note.is_none() {
+            self.note = later.note;
+        }
+    }
+}
+
 /// Where the application stage puts its rows.
 pub trait AppSink {
     /// Receives one DNS message.
@@ -81,5 +119,72 @@ impl AppSink for AppRows {
     }
     fn http(&mut self, row: HttpRow) {
         self.http.push(row);
+    }
+}
+
+/// Reading back the `&'static str` columns (service names, notes) of a saved summary: each
+/// distinct text is stored once for the life of the process.
+mod interned {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+
+    use serde::Deserialize;
+
+    use super::AppSummary;
+
+    /// An [`AppSummary`] as saved, its names owned.
+    #[derive(Deserialize)]
+    struct Saved {
+        services: Vec<String>,
+        server_name: Option<String>,
+        alpn: Vec<String>,
+        tls_version: Option<String>,
+        tls_version_from_server: bool,
+        ja3: Option<String>,
+        ja4: Option<String>,
+        quic_version: Option<String>,
+        ssh_client: Option<String>,
+        ssh_server: Option<String>,
+        http_user_agent: Option<String>,
+        note: Option<String>,
+    }
+
+    impl<'de> serde::Deserialize<'de> for AppSummary {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Saved::deserialize(d).map(AppSummary::from)
+        }
+    }
+
+    impl From<Saved> for AppSummary {
+        fn from(s: Saved) -> Self {
+            AppSummary {
+                services: s.services.into_iter().map(intern).collect(),
+                server_name: s.server_name,
+                alpn: s.alpn,
+                tls_version: s.tls_version,
+                tls_version_from_server: s.tls_version_from_server,
+                ja3: s.ja3,
+                ja4: s.ja4,
+                quic_version: s.quic_version,
+                ssh_client: s.ssh_client,
+                ssh_server: s.ssh_server,
+                http_user_agent: s.http_user_agent,
+                note: s.note.map(intern),
+            }
+        }
+    }
+
+    fn intern(text: String) -> &'static str {
+        static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+        let mut names = NAMES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(&name) = names.get(text.as_str()) {
+            return name;
+        }
+        let name: &'static str = Box::leak(text.into_boxed_str());
+        names.insert(name);
+        name
     }
 }

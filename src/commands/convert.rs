@@ -10,7 +10,8 @@ use crate::anon::CryptoPan;
 use crate::cli::{ConvertArgs, PipelineArgs};
 use crate::convert::anonymize::AnonymizeOptions;
 use crate::convert::progress::{Progress, human_bytes, human_count};
-use crate::convert::{PipelineOptions, PipelineResult, run_pipeline};
+use crate::convert::{PipelineOptions, PipelineResult, run_batch, run_pipeline};
+use crate::dataset::append::Appender;
 use crate::dataset::{MemorySink, ParquetDirSink, TableSink};
 use crate::error::user_error;
 use crate::source::{InputSpec, MergedSource};
@@ -33,11 +34,43 @@ pub fn convert_to_dataset(
     // The key is read before anything else is opened: a bad key writes nothing.
     let mut opts = pipeline_options(&args.pipeline)?;
     opts.cancel = cancel;
-    let source = open_inputs(super::input_specs(&args.inputs)?)?;
-    let mut sink = ParquetDirSink::create(&args.output, args.force, args.partition_by)?;
+    let specs = super::input_specs(&args.inputs)?;
+    if args.append {
+        return append_to_dataset(args, &opts, specs);
+    }
+    let source = open_inputs(specs)?;
+    let partitioning = args.partition_by.unwrap_or_default();
+    let mut sink = ParquetDirSink::create(&args.output, args.force, partitioning)?;
     // On an error the sink is dropped, which removes the partial dataset.
     let result = convert_into(source, &opts, &args.pipeline, &mut sink)?;
     let dir = sink.commit()?;
+    Ok((result, dir))
+}
+
+/// `convert --append`: the inputs become the dataset's next batch, committed whole or not
+/// at all.
+fn append_to_dataset(
+    args: &ConvertArgs,
+    opts: &PipelineOptions,
+    specs: Vec<InputSpec>,
+) -> Result<(PipelineResult, PathBuf)> {
+    let anonymized = opts.anonymize.as_ref().map(|a| {
+        // Where two fixed addresses go tells one key from another without storing it.
+        let probe = |text: &str| text.parse().map(|ip| a.pan.anonymize(ip).to_string());
+        let mapped = [probe("192.0.2.1"), probe("2001:db8::1")];
+        let fingerprint = mapped.into_iter().flatten().collect::<Vec<_>>().join(" ");
+        (fingerprint, a.keep_names)
+    });
+    let mut appender = Appender::open(&args.output, args.partition_by, opts.track, anonymized)?;
+    let source = open_inputs(specs)?;
+    // On an error the sink is dropped, which removes the batch's staging directory.
+    let mut sink = appender.sink()?;
+    let continuation = appender.continuation();
+    let progress = Progress::new(source.total_file_bytes(), args.pipeline.quiet);
+    let (result, tracker) = run_batch(source, opts, &mut sink, &progress, Some(continuation))?;
+    progress.finish();
+    check_strict(&result, &args.pipeline)?;
+    let dir = appender.commit(sink, result.captures.len(), tracker)?;
     Ok((result, dir))
 }
 
@@ -97,6 +130,12 @@ pub fn convert_into(
     let progress = Progress::new(source.total_file_bytes(), args.quiet);
     let result = run_pipeline(source, opts, sink, &progress)?;
     progress.finish();
+    check_strict(&result, args)?;
+    Ok(result)
+}
+
+/// With `--strict`, a damaged input fails the run (the caller keeps nothing).
+fn check_strict(result: &PipelineResult, args: &PipelineArgs) -> Result<()> {
     if args.strict
         && let Some(damaged) = result.damaged().next()
     {
@@ -105,7 +144,7 @@ pub fn convert_into(
             damaged.damage_warning().unwrap_or_default()
         )));
     }
-    Ok(result)
+    Ok(())
 }
 /// The one-line summary printed after a conversion.
 pub fn summary_line(r: &PipelineResult, dest: &str) -> String {

@@ -5,6 +5,7 @@
 pub mod anonymize;
 pub mod progress;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -21,8 +22,8 @@ use crate::dataset::{
 use crate::dissect::dissect_with_payload;
 use crate::source::{CaptureStats, MergedSource};
 use crate::track::{
-    AppBatch, AppJoin, FlowRecord, Joined, PacketAnnotation, Payloads, TrackOptions, TrackOutput,
-    TrackStats, Tracked, Tracker,
+    AppBatch, AppJoin, FlowRecord, Joined, Learnt, PacketAnnotation, Payloads, TrackOptions,
+    TrackOutput, TrackStats, Tracked, Tracker, TrackerState,
 };
 use anonymize::{AnonymizeOptions, PacketAnonymizer};
 use progress::Progress;
@@ -50,6 +51,15 @@ pub struct PipelineOptions {
     /// Set from another thread to stop the run early (the Python package sets it on
     /// Ctrl-C); the run then fails with "interrupted".
     pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// A batch added to a dataset by `convert --append`: where the batches before it stopped.
+#[derive(Default)]
+pub struct Continuation {
+    /// Captures already in the dataset: this batch's capture ids start here.
+    pub first_capture_id: u32,
+    /// The tracker as the previous batch left it (None: the dataset's first batch).
+    pub tracker: Option<TrackerState>,
 }
 
 /// What a pipeline run did.
@@ -99,13 +109,36 @@ enum Rows {
 /// it; another turns the rows into Arrow batches and hands them to the sink (whose Parquet
 /// writer encodes on yet another), so every core stays busy on a long capture.
 pub fn run_pipeline(
-    mut source: MergedSource,
+    source: MergedSource,
     opts: &PipelineOptions,
     sink: &mut (dyn TableSink + Send),
     progress: &Progress,
 ) -> Result<PipelineResult> {
+    run_batch(source, opts, sink, progress, None).map(|(result, _)| result)
+}
+
+/// [`run_pipeline`] for one batch of `convert --append` when `continuation` is given: the
+/// tracker resumes from the previous batch's state, capture ids follow the dataset's, the
+/// flows still active at the end are written as provisional rows
+/// ([`TableSink::write_suspended_flows`]), and the tracker's state is returned for the
+/// next batch.
+pub fn run_batch(
+    mut source: MergedSource,
+    opts: &PipelineOptions,
+    sink: &mut (dyn TableSink + Send),
+    progress: &Progress,
+    continuation: Option<Continuation>,
+) -> Result<(PipelineResult, Option<TrackerState>)> {
     let started = Instant::now();
-    let mut tracker = opts.track.map(Tracker::new);
+    let suspend = continuation.is_some();
+    let Continuation {
+        first_capture_id,
+        tracker: resumed,
+    } = continuation.unwrap_or_default();
+    let mut tracker = opts.track.map(|t| match resumed {
+        Some(state) => Tracker::resume(t, state),
+        None => Tracker::new(t),
+    });
     let mut decode_errors = vec![0u64; source.input_count()];
     let (mut frames, mut wire_bytes) = (0u64, 0u64);
     let (to_builder, from_pipeline) = mpsc::sync_channel::<Rows>(QUEUE_BATCHES);
@@ -114,11 +147,11 @@ pub fn run_pipeline(
     let with_app = opts.track.is_some_and(|t| t.app);
     let mut payloads = Payloads::default();
     let mut anonymizer = opts.anonymize.as_ref().map(PacketAnonymizer::new);
-    std::thread::scope(|scope| -> Result<PipelineResult> {
+    std::thread::scope(|scope| -> Result<(PipelineResult, Option<TrackerState>)> {
         let builder = std::thread::Builder::new()
             .name("arrow-builder".into())
             .spawn_scoped(scope, move || {
-                build_rows(from_pipeline, recycle, sink, with_flows)
+                build_rows(from_pipeline, recycle, sink, with_flows, suspend)
             })?;
         let (to_app, app_thread) = if with_app {
             let join = AppJoin::new(
@@ -193,8 +226,10 @@ pub fn run_pipeline(
                         decode_errors[frame.capture_id as usize] += 1;
                     }
                     wire_bytes += u64::from(frame.wire_len);
+                    let mut meta = frame.meta();
+                    meta.capture_id += first_capture_id;
                     batch.push(Tracked {
-                        meta: frame.meta(),
+                        meta,
                         packet,
                         annotation: PacketAnnotation::default(),
                     });
@@ -213,9 +248,13 @@ pub fn run_pipeline(
         }
         let input_bytes = source.bytes_read();
         progress.update(input_bytes, frames);
-        let track = match tracker.take() {
-            Some(t) => t.finish(&mut out),
-            None => TrackStats::default(),
+        let (track, mut state) = match tracker.take() {
+            Some(t) if suspend => {
+                let (stats, state) = t.suspend(&mut out);
+                (stats, Some(state))
+            }
+            Some(t) => (t.finish(&mut out), None),
+            None => (TrackStats::default(), None),
         };
         flush_tracked(&mut out, 1, &send);
         send_app(&mut out, 1);
@@ -231,18 +270,22 @@ pub fn run_pipeline(
                 .get(c.capture_id as usize)
                 .copied()
                 .unwrap_or(0);
+            c.capture_id += first_capture_id;
         }
         send(Rows::Batch(&CAPTURES, captures_batch(&captures)?));
         drop(to_builder);
-        let flows_written = builder
+        let (flows_written, learnt) = builder
             .join()
             .map_err(|_| anyhow::anyhow!("the Arrow builder thread panicked"))??;
+        if let Some(state) = state.as_mut() {
+            state.attach(learnt);
+        }
         if interrupted {
             return Err(crate::error::user_error(format!(
                 "interrupted after {frames} frames: nothing kept"
             )));
         }
-        Ok(PipelineResult {
+        let result = PipelineResult {
             captures,
             frames,
             wire_bytes,
@@ -250,7 +293,8 @@ pub fn run_pipeline(
             flows: flows_written,
             track,
             elapsed: started.elapsed(),
-        })
+        };
+        Ok((result, state))
     })
 }
 
@@ -304,15 +348,19 @@ fn flush_joined(out: &mut Joined, at_least: usize, send: &dyn Fn(Rows) -> bool) 
     true
 }
 
-/// The builder thread: rows in, Arrow batches out to the sink. Returns the flows written.
+/// The builder thread: rows in, Arrow batches out to the sink. Returns the flows written
+/// and, when the batch is `suspend`ed, what the application stage had learnt about each
+/// suspended flow (their records are written apart, as provisional rows).
 fn build_rows(
     rows: Receiver<Rows>,
     recycle: Sender<Vec<Tracked>>,
     sink: &mut (dyn TableSink + Send),
     with_flows: bool,
-) -> Result<u64> {
+    suspend: bool,
+) -> Result<(u64, HashMap<u64, Learnt>)> {
     let mut packets = PacketsBuilder::new(BATCH_ROWS, with_flows);
     let mut flows_written = 0u64;
+    let mut learnt = HashMap::new();
     for message in rows {
         match message {
             Rows::Packets(batch) => {
@@ -326,7 +374,22 @@ fn build_rows(
             }
             Rows::Flows(records) => {
                 flows_written += records.len() as u64;
-                sink.write(&FLOWS, flows_batch(&records)?)?;
+                if !suspend {
+                    sink.write(&FLOWS, flows_batch(&records)?)?;
+                    continue;
+                }
+                let (held, ended): (Vec<_>, Vec<_>) =
+                    records.into_iter().partition(|r| r.suspended);
+                if !ended.is_empty() {
+                    sink.write(&FLOWS, flows_batch(&ended)?)?;
+                }
+                if !held.is_empty() {
+                    sink.write_suspended_flows(flows_batch(&held)?)?;
+                }
+                for r in held {
+                    let done = r.app_done;
+                    learnt.insert(r.flow_id, Learnt { app: r.app, done });
+                }
             }
             Rows::Dns(rows) => sink.write(&DNS, dns_batch(&rows)?)?,
             Rows::Http(rows) => sink.write(&HTTP, http_batch(&rows)?)?,
@@ -341,5 +404,5 @@ fn build_rows(
     if !packets.is_empty() {
         sink.write(&PACKETS, packets.finish()?)?;
     }
-    Ok(flows_written)
+    Ok((flows_written, learnt))
 }

@@ -2,6 +2,7 @@
 //! batches (Parquet files on disk, or memory for `pcapq sql -i`).
 
 mod app_tables;
+pub mod append;
 mod c_stream;
 mod captures;
 mod flows;
@@ -37,4 +38,11 @@ pub fn is_dataset(dir: &std::path::Path) -> bool {
 pub trait TableSink {
     /// Stores one batch of `table`.
     fn write(&mut self, table: &TableDef, batch: RecordBatch) -> Result<()>;
+
+    /// Stores provisional `flows` rows: flows still active at the end of a
+    /// `convert --append` batch, which the next batch replaces. Where batches are not
+    /// appended they are ordinary rows.
+    fn write_suspended_flows(&mut self, batch: RecordBatch) -> Result<()> {
+        self.write(&schema::FLOWS, batch)
+    }
 }

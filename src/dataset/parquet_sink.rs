@@ -18,7 +18,7 @@ use datafusion::parquet::schema::types::ColumnPath;
 
 use super::TableSink;
 use super::partitioned::{PartitionedWriter, Partitioning, time_column};
-use super::schema::{ColType, TABLES, TableDef};
+use super::schema::{ColType, FLOWS, TABLES, TableDef};
 
 /// Rows per Parquet row group: large enough for fast scans, small enough to bound memory.
 pub const ROW_GROUP_ROWS: usize = 1 << 20;
@@ -54,12 +54,15 @@ enum Message {
     Batch(usize, RecordBatch),
 }
 
-/// A [`TableSink`] that writes `<dir>/<table>.parquet` for every table.
+/// A [`TableSink`] that writes `<dir>/<table>.parquet` for every table (or a folder per
+/// table, split by time), or one `convert --append` batch's files.
 pub struct ParquetDirSink {
     sender: Option<SyncSender<Message>>,
     thread: Option<JoinHandle<Result<()>>>,
     staging: PathBuf,
     target: PathBuf,
+    /// Whether provisional flow rows have a writer of their own (an appended batch).
+    suspended_apart: bool,
 }
 
 impl ParquetDirSink {
@@ -69,7 +72,7 @@ impl ParquetDirSink {
         if target.exists() {
             if !replace {
                 return Err(user_error(format!(
-                    "{} already exists (use --force to replace it)",
+                    "{} already exists (use --force to replace it, or --append to add to it)",
                     target.display()
                 )));
             }
@@ -103,19 +106,51 @@ impl ParquetDirSink {
             let props = writer_properties(table);
             if partitioning != Partitioning::None && time_column(table).is_some() {
                 let dir = staging.join(table.name);
-                let writer = PartitionedWriter::new(dir, table, props, partitioning)?;
+                let writer =
+                    PartitionedWriter::new(dir, table, props, partitioning, String::new())?;
                 writers.push(TableWriter::Split(writer));
                 continue;
             }
-            let path = staging.join(table.file_name());
-            let file =
-                File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-            writers.push(TableWriter::Whole(ArrowWriter::try_new(
-                file,
-                table.schema(),
-                Some(props),
-            )?));
+            writers.push(whole_file(&staging.join(table.file_name()), table, props)?);
         }
+        Self::start(writers, staging, target.to_path_buf(), false)
+    }
+
+    /// Starts writing batch number `batch` of an appendable dataset into `staging`: a
+    /// folder per table, files named after the batch (`packets/b000002.parquet`, or
+    /// `packets/date=…/hour=…/b000002-part-00000.parquet` when split by time), and the
+    /// provisional rows of flows still active at the end in `flows/open-b000002…`.
+    /// [`ParquetDirSink::close_batch`] closes the files; moving them into the dataset is
+    /// the caller's.
+    pub fn create_batch(staging: &Path, batch: u32, partitioning: Partitioning) -> Result<Self> {
+        fs::create_dir_all(staging)
+            .with_context(|| format!("cannot create {}", staging.display()))?;
+        let name = format!("b{batch:06}");
+        let writer_of = |table: &TableDef, prefix: &str| -> Result<TableWriter> {
+            let props = writer_properties(table);
+            let dir = staging.join(table.name);
+            if partitioning != Partitioning::None && time_column(table).is_some() {
+                let prefix = format!("{prefix}{name}-");
+                let writer = PartitionedWriter::new(dir, table, props, partitioning, prefix)?;
+                return Ok(TableWriter::Split(writer));
+            }
+            fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            whole_file(&dir.join(format!("{prefix}{name}.parquet")), table, props)
+        };
+        let mut writers = TABLES
+            .iter()
+            .map(|t| writer_of(t, ""))
+            .collect::<Result<Vec<_>>>()?;
+        writers.push(writer_of(&FLOWS, "open-")?);
+        Self::start(writers, staging.to_path_buf(), PathBuf::new(), true)
+    }
+
+    fn start(
+        writers: Vec<TableWriter>,
+        staging: PathBuf,
+        target: PathBuf,
+        suspended_apart: bool,
+    ) -> Result<Self> {
         let (sender, receiver) = mpsc::sync_channel(QUEUE_DEPTH);
         let thread = std::thread::Builder::new()
             .name("parquet-writer".into())
@@ -124,7 +159,8 @@ impl ParquetDirSink {
             sender: Some(sender),
             thread: Some(thread),
             staging,
-            target: target.to_path_buf(),
+            target,
+            suspended_apart,
         })
     }
 
@@ -171,6 +207,22 @@ impl ParquetDirSink {
         self.staging = PathBuf::new();
         Ok(target)
     }
+
+    /// Closes every file of a batch started with [`ParquetDirSink::create_batch`] and
+    /// returns its staging directory, which is then the caller's to move or remove.
+    pub fn close_batch(mut self) -> Result<PathBuf> {
+        self.join()?;
+        Ok(std::mem::take(&mut self.staging))
+    }
+}
+
+fn whole_file(path: &Path, table: &TableDef, props: WriterProperties) -> Result<TableWriter> {
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(TableWriter::Whole(ArrowWriter::try_new(
+        file,
+        table.schema(),
+        Some(props),
+    )?))
 }
 
 impl Drop for ParquetDirSink {
@@ -191,6 +243,16 @@ impl TableSink for ParquetDirSink {
     fn write(&mut self, table: &TableDef, batch: RecordBatch) -> Result<()> {
         self.send(table_index(table.name), batch)
     }
+
+    fn write_suspended_flows(&mut self, batch: RecordBatch) -> Result<()> {
+        // The writer after the tables' own, when there is one.
+        let index = if self.suspended_apart {
+            TABLES.len()
+        } else {
+            table_index(FLOWS.name)
+        };
+        self.send(index, batch)
+    }
 }
 
 /// Where one table's batches go: one file, or part files by time.
@@ -199,20 +261,25 @@ enum TableWriter {
     Split(PartitionedWriter),
 }
 
+/// The name of writer `index`'s table (the one after the tables' is `flows`'s provisional rows).
+fn table_name(index: usize) -> &'static str {
+    TABLES.get(index).map_or(FLOWS.name, |t| t.name)
+}
+
 fn write_loop(receiver: Receiver<Message>, mut writers: Vec<TableWriter>) -> Result<()> {
     for Message::Batch(table, batch) in receiver {
         let written = match &mut writers[table] {
             TableWriter::Whole(w) => w.write(&batch).map_err(anyhow::Error::from),
             TableWriter::Split(w) => w.write(&batch),
         };
-        written.with_context(|| format!("writing the {} table", TABLES[table].name))?;
+        written.with_context(|| format!("writing the {} table", table_name(table)))?;
     }
-    for (writer, table) in writers.into_iter().zip(TABLES) {
+    for (index, writer) in writers.into_iter().enumerate() {
         let closed = match writer {
             TableWriter::Whole(w) => w.close().map(drop).map_err(anyhow::Error::from),
             TableWriter::Split(w) => w.close(),
         };
-        closed.with_context(|| format!("closing the {} table", table.name))?;
+        closed.with_context(|| format!("closing the {} table", table_name(index)))?;
     }
     Ok(())
 }

@@ -17,7 +17,17 @@ use datafusion::parquet::file::properties::WriterProperties;
 use super::schema::TableDef;
 
 /// How a dataset's tables are laid out in files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Partitioning {
     /// One file per table (`packets.parquet`, …).
     #[default]
@@ -82,16 +92,20 @@ pub struct PartitionedWriter {
     span: i64,
     /// Open files, least recently written first.
     open: Vec<(i64, ArrowWriter<File>)>,
+    /// Start of every file name (`convert --append` names a batch's files after it).
+    prefix: String,
     next_part: usize,
 }
 
 impl PartitionedWriter {
-    /// A writer of `table` into `dir` (created now, so an empty table is an empty folder).
+    /// A writer of `table` into `dir` (created now, so an empty table is an empty folder),
+    /// its files named `{prefix}part-NNNNN.parquet`.
     pub fn new(
         dir: PathBuf,
         table: &TableDef,
         props: WriterProperties,
         partitioning: Partitioning,
+        prefix: String,
     ) -> Result<Self> {
         let schema = table.schema();
         let column = time_column(table).ok_or_else(|| anyhow!("{} has no time", table.name))?;
@@ -108,6 +122,7 @@ impl PartitionedWriter {
             partitioning,
             span,
             open: Vec::new(),
+            prefix,
             next_part: 0,
         })
     }
@@ -147,7 +162,7 @@ impl PartitionedWriter {
             }
             let dir = self.dir.join(self.partitioning.dir(key));
             fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            let path = dir.join(format!("part-{:05}.parquet", self.next_part));
+            let path = dir.join(format!("{}part-{:05}.parquet", self.prefix, self.next_part));
             self.next_part += 1;
             let file =
                 File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;

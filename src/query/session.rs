@@ -71,6 +71,8 @@ pub fn resolve_dir(dir: Option<&Path>) -> Result<PathBuf> {
 
 /// A session over the Parquet files of a dataset directory.
 pub async fn open_dir(dir: &Path) -> Result<SessionContext> {
+    // An append interrupted while it moved its files in is finished first.
+    crate::dataset::append::recover(dir)?;
     let ctx = context();
     for table in TABLES {
         let folder = dir.join(table.name);

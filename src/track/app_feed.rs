@@ -12,7 +12,7 @@ use super::flow::FlowRecord;
 use crate::app::TcpSegment;
 
 /// Where a flow stands with the application stage (a byte on the tracker's side).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AppFeed {
     /// No payload seen yet: the stage does not know the flow.
     #[default]

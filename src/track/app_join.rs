@@ -130,7 +130,13 @@ impl AppJoin {
                             self.held -= held;
                         }
                         let (id, ts) = (record.flow_id, record.last_ts);
-                        record.app = Some(finish(&mut entry, id, ts, &mut out.rows));
+                        record.app_done = matches!(entry, Entry::Done(_));
+                        let learnt = *finish(&mut entry, id, ts, &mut out.rows);
+                        // A flow resumed by `convert --append` carries what was learnt before.
+                        match record.app.as_mut() {
+                            Some(before) => before.continue_with(learnt),
+                            None => record.app = Some(Box::new(learnt)),
+                        }
                     }
                     out.flows.push(record);
                 }

@@ -13,7 +13,7 @@ use crate::app::AppSummary;
 use crate::dissect::transport::proto;
 
 /// Counters of one direction of a flow.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct DirStats {
     /// Packets.
     pub pkts: u64,
@@ -28,7 +28,7 @@ pub struct DirStats {
 }
 
 /// Window statistics of one direction (raw field and scaled bytes).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct WindowStats {
     /// Packets counted.
     pub n: u64,
@@ -63,7 +63,7 @@ impl WindowStats {
 }
 
 /// TCP-only state of a flow.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TcpFlow {
     /// Zeek's connection state machine.
     pub zeek: ZeekTcp,
@@ -133,6 +133,7 @@ impl EndReason {
 }
 
 /// One active flow.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Flow {
     /// Its number.
     pub id: u64,
@@ -168,6 +169,12 @@ pub struct Flow {
     pub first_ports: (u16, u16),
     /// Where the flow stands with the application stage.
     pub app: AppFeed,
+    /// Application columns learnt before the batch this flow was resumed in
+    /// (`convert --append`); what the stage learns now is added to them.
+    pub carried_app: Option<Box<AppSummary>>,
+    /// Resumed while the application stage was reading it: the stage picks the flow up
+    /// mid-stream (no initial sequence numbers) at its next payload.
+    pub app_midstream: bool,
 }
 
 /// Everything `flows` stores about a finished flow.
@@ -193,6 +200,12 @@ pub struct FlowRecord {
     pub end_reason: &'static str,
     pub port_service: Option<&'static str>,
     pub app: Option<Box<AppSummary>>,
+    /// Whether the application stage had stopped reading the flow before it ended (what a
+    /// flow resumed by `convert --append` starts from).
+    pub app_done: bool,
+    /// Written at the end of a `convert --append` batch for a flow that goes on: the next
+    /// batch replaces this row.
+    pub suspended: bool,
     pub conn_state: Option<&'static str>,
     pub history: String,
     pub tcp: Option<TcpRecord>,
@@ -320,7 +333,9 @@ impl Flow {
             resp_bytes,
             end_reason: end_reason.name(),
             port_service,
-            app: None,
+            app: self.carried_app.clone(),
+            app_done: self.app == AppFeed::Done,
+            suspended: false,
             conn_state,
             history: self.history.as_str().to_string(),
             tcp: self.tcp.as_ref().map(|t| tcp_record(t, o)),

@@ -3,14 +3,14 @@
 //! `G`, `C`) again each time their count reaches 10, 100, 1000, …
 
 /// The history string of a flow and the events already recorded.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct History {
     letters: String,
     seen: u32,
 }
 
 /// A counter whose letter is repeated at exponentially spaced counts (1, 10, 100, …).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Scaled {
     count: u32,
     threshold: u32,

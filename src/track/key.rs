@@ -10,7 +10,7 @@ use crate::dissect::transport::proto;
 /// Identity of a flow, independent of the direction of the packet that produced it.
 /// Side 0 is the lower (address, port) endpoint, side 1 the higher, except for one-way
 /// ICMP messages whose sender is always side 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FlowKey {
     /// Address of side 0.
     pub ip0: IpAddr,

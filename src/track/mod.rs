@@ -12,6 +12,7 @@ mod index;
 mod key;
 mod payloads;
 mod rtt;
+mod suspend;
 mod table;
 pub mod tcp;
 
@@ -21,6 +22,7 @@ pub use community_id::community_id_v1;
 pub use flow::{DirStats, FlowRecord, TcpRecord, WindowStats, proto_name};
 pub use payloads::Payloads;
 pub use rtt::Samples;
+pub use suspend::{Learnt, TrackerState};
 pub use table::{Tracked, Tracker};
 
 /// Where the tracker puts finished flows and the application stage's input.
@@ -50,7 +52,7 @@ impl FlowSink for TrackOutput {
 }
 
 /// Tracking settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TrackOptions {
     /// Idle timeout of TCP flows, ns.
     pub tcp_timeout_ns: i64,

@@ -17,7 +17,7 @@ struct Outstanding {
 
 /// A fixed-size queue of outstanding segments, oldest first: sequence ends and send times
 /// in two arrays, the "sent more than once" marks in a bit set (16 bytes per segment).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct Ring {
     ends: [u32; MAX_OUTSTANDING],
     times: [i64; MAX_OUTSTANDING],
@@ -73,7 +73,7 @@ impl Ring {
 }
 
 /// Summary of RTT samples, in nanoseconds.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct Samples {
     /// Number of samples.
     pub count: u32,
@@ -116,7 +116,7 @@ impl Samples {
 }
 
 /// RTT bookkeeping of one connection, by flow-key side.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rtt {
     outstanding: [Ring; 2],
     highest_end: [Option<u32>; 2],

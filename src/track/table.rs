@@ -29,8 +29,8 @@ const MAX_FRAGMENT_KEYS: usize = 65_536;
 const HIST_ORIG_DATA: u32 = 0x1;
 const HIST_RESP_DATA: u32 = 0x2;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct FragKey {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub(super) struct FragKey {
     src: IpAddr,
     dst: IpAddr,
     proto: u8,
@@ -39,20 +39,20 @@ struct FragKey {
 
 /// Active flows and everything needed to finish them.
 pub struct Tracker {
-    opts: TrackOptions,
-    index: FlowIndex,
-    slots: Vec<Option<Flow>>,
-    generations: Vec<u32>,
-    free: Vec<u32>,
+    pub(super) opts: TrackOptions,
+    pub(super) index: FlowIndex,
+    pub(super) slots: Vec<Option<Flow>>,
+    pub(super) generations: Vec<u32>,
+    pub(super) free: Vec<u32>,
     /// (expiry time, slot, generation), one entry per active flow, checked lazily.
-    expiry: BinaryHeap<Reverse<(i64, u32, u32)>>,
-    fragments: HashMap<FragKey, (u16, u16), Hasher>,
-    next_id: u64,
-    stats: TrackStats,
+    pub(super) expiry: BinaryHeap<Reverse<(i64, u32, u32)>>,
+    pub(super) fragments: HashMap<FragKey, (u16, u16), Hasher>,
+    pub(super) next_id: u64,
+    pub(super) stats: TrackStats,
     /// Per-packet lookups of the batch being processed (reused allocation).
     prepared: Vec<Option<Prepared>>,
     /// Flows the application stage wants no more payload of (told by the stage).
-    app_done: Arc<DoneRing>,
+    pub(super) app_done: Arc<DoneRing>,
 }
 
 /// A packet of a batch: its frame, its headers, and (after tracking) its annotation.
@@ -508,6 +508,8 @@ impl Tracker {
             scheduled_at: 0,
             first_ports: (p.src_port.unwrap_or(0), p.dst_port.unwrap_or(0)),
             app: AppFeed::Idle,
+            carried_app: None,
+            app_midstream: false,
         };
         self.next_id += 1;
         self.stats.flows += 1;
@@ -579,25 +581,13 @@ impl Tracker {
     }
 
     fn finish_slot(&mut self, slot: u32, reason: EndReason, out: &mut dyn FlowSink) {
-        let Some(flow) = self.slots[slot as usize].take() else {
+        let Some(mut flow) = self.slots[slot as usize].take() else {
             return;
         };
         self.index.remove(flow.index_hash, slot);
         self.generations[slot as usize] = self.generations[slot as usize].wrapping_add(1);
         self.free.push(slot);
-        let reason = match &flow.tcp {
-            Some(t) if t.rst_count > 0 && flow.closed_at.is_some() => EndReason::Rst,
-            Some(t) if t.zeek.both_closed() => EndReason::Fin,
-            _ if reason == EndReason::Fin && flow.tcp.is_none() => EndReason::Idle,
-            _ => reason,
-        };
-        let mut flow = flow;
-        let record = flow.record(reason);
-        if flow.app == AppFeed::Idle {
-            out.push(record);
-        } else {
-            out.app().finished(record);
-        }
+        emit_record(&mut flow, reason, false, out);
     }
 
     /// Ends every remaining flow (end of input) and returns the run's counters.
@@ -611,6 +601,30 @@ impl Tracker {
             self.finish_slot(slot, EndReason::Eof, out);
         }
         self.stats
+    }
+}
+
+/// Sends a finished flow's record on: straight out when the application stage never saw
+/// the flow, else through the stage, which attaches its columns. `suspended`: the flow is
+/// kept for the next `convert --append` batch and its record is provisional.
+pub(super) fn emit_record(
+    flow: &mut Flow,
+    reason: EndReason,
+    suspended: bool,
+    out: &mut dyn FlowSink,
+) {
+    let reason = match &flow.tcp {
+        Some(t) if t.rst_count > 0 && flow.closed_at.is_some() => EndReason::Rst,
+        Some(t) if t.zeek.both_closed() => EndReason::Fin,
+        _ if reason == EndReason::Fin && flow.tcp.is_none() => EndReason::Idle,
+        _ => reason,
+    };
+    let mut record = flow.record(reason);
+    record.suspended = suspended;
+    if flow.app == AppFeed::Idle {
+        out.push(record);
+    } else {
+        out.app().finished(record);
     }
 }
 
@@ -633,6 +647,8 @@ fn feed_app(
         AppFeed::Idle if wire_len == 0 => return,
         AppFeed::Idle => {
             let (client, isn) = match &flow.tcp {
+                // Resumed mid-stream: the stage takes the stream from where it is now.
+                Some(_) if flow.app_midstream => (flow.orig_side, [None, None]),
                 Some(t) => (flow.orig_side, t.isn),
                 None => (side, [None, None]),
             };

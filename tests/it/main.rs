@@ -4,6 +4,7 @@
 mod anonymize;
 mod answers;
 mod app_fixtures;
+mod append;
 
 mod app_vs_zeek;
 mod capinfos;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::fixture::{PcapOpts, Tcp, at, pcap, tcp, udp, write_temp};
 
-use crate::support::pcapq_ok as pcapq;
+use crate::support::{catalog_answers, pcapq_ok as pcapq, same_csv_line, sql_rows as rows};
 
 fn convert(inputs: &[PathBuf], out: &Path, partition: &str) {
     let mut args = vec![
@@ -19,19 +19,6 @@ fn convert(inputs: &[PathBuf], out: &Path, partition: &str) {
     args.push(out.to_str().unwrap());
     args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
     pcapq(&args);
-}
-
-/// A statement's rows as JSON objects, sorted (tables without ORDER BY may list rows in
-/// any order; JSON because CSV cannot hold the list columns).
-fn rows(ds: &Path, sql: &str) -> Vec<String> {
-    let text = pcapq(&["sql", "-d", ds.to_str().unwrap(), "--format", "json", sql]);
-    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
-    let mut rows: Vec<String> = inner
-        .split("},{")
-        .map(|r| r.trim_start_matches('{').trim_end_matches('}').to_string())
-        .collect();
-    rows.sort();
-    rows
 }
 
 /// The folders holding a table's part files, relative to the table's folder.
@@ -52,18 +39,6 @@ fn partitions(ds: &Path, table: &str) -> Vec<String> {
     out.sort();
     out.dedup();
     out
-}
-
-/// Two CSV rows with the same fields, numbers equal to 1e-9 relative: sums of floats
-/// depend on the order files are read in.
-fn same_row(a: &str, b: &str) -> bool {
-    let (fa, fb): (Vec<&str>, Vec<&str>) = (a.split(',').collect(), b.split(',').collect());
-    fa.len() == fb.len()
-        && fa.iter().zip(&fb).all(|(x, y)| {
-            x == y
-                || matches!((x.parse::<f64>(), y.parse::<f64>()),
-                    (Ok(p), Ok(q)) if (p - q).abs() <= 1e-9 * p.abs().max(q.abs()))
-        })
 }
 
 #[test]
@@ -120,25 +95,11 @@ fn every_answer_equals_the_one_file_datasets() {
             );
         }
     }
-    let list = pcapq(&["query", "--list"]);
-    let ids: Vec<&str> = list
-        .lines()
-        .filter(|l| !l.starts_with(' ') && !l.contains("[needs"))
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
-    assert!(ids.len() > 25);
-    for id in ids {
-        let answer = |ds: &Path| {
-            let mut lines: Vec<String> =
-                pcapq(&["query", "-d", ds.to_str().unwrap(), id, "--format", "csv"])
-                    .lines()
-                    .map(str::to_string)
-                    .collect();
-            lines.sort();
-            lines
-        };
-        let (got, want) = (answer(&hourly), answer(&whole));
-        let same = got.len() == want.len() && got.iter().zip(&want).all(|(g, w)| same_row(g, w));
+    let (got, want) = (catalog_answers(&hourly), catalog_answers(&whole));
+    for (id, want) in &want {
+        let got = &got[id];
+        let same =
+            got.len() == want.len() && got.iter().zip(want).all(|(g, w)| same_csv_line(g, w));
         assert!(same, "{id}: {got:?} against {want:?}");
     }
 }

@@ -273,3 +273,48 @@ pub fn pcapq_ok(args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A statement's rows (`pcapq sql -d ds`) as the fields of JSON objects, sorted: tables
+/// without ORDER BY may list rows in any order, and CSV cannot hold the list columns.
+pub fn sql_rows(ds: &Path, sql: &str) -> Vec<String> {
+    let text = pcapq_ok(&["sql", "-d", ds.to_str().unwrap(), "--format", "json", sql]);
+    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
+    let mut rows: Vec<String> = inner
+        .split("},{")
+        .map(|r| r.trim_start_matches('{').trim_end_matches('}').to_string())
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// Two CSV lines with the same fields, numbers equal to 1e-9 relative: sums of floats
+/// depend on the order files are read in.
+pub fn same_csv_line(a: &str, b: &str) -> bool {
+    let (fa, fb): (Vec<&str>, Vec<&str>) = (a.split(',').collect(), b.split(',').collect());
+    fa.len() == fb.len()
+        && fa.iter().zip(&fb).all(|(x, y)| {
+            x == y
+                || matches!((x.parse::<f64>(), y.parse::<f64>()),
+                    (Ok(p), Ok(q)) if (p - q).abs() <= 1e-9 * p.abs().max(q.abs()))
+        })
+}
+
+/// Every catalog answer of `ds` (those that need no lookup database) as sorted CSV lines,
+/// by question.
+pub fn catalog_answers(ds: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let list = pcapq_ok(&["query", "--list"]);
+    let ids: Vec<String> = list
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.contains("[needs"))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    assert!(ids.len() > 25);
+    ids.into_iter()
+        .map(|id| {
+            let text = pcapq_ok(&["query", "-d", ds.to_str().unwrap(), &id, "--format", "csv"]);
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            lines.sort();
+            (id, lines)
+        })
+        .collect()
+}

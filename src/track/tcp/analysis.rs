@@ -29,7 +29,7 @@ const FAST_RETRANSMISSION_WINDOW_NS: u64 = 20_000_000;
 const DEFAULT_OOO_THRESHOLD_NS: u64 = 3_000_000;
 
 /// tshark's state of one direction of a conversation.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct TsharkDir {
     nextseq: u32,
     nextseqtime: i64,
@@ -59,7 +59,7 @@ impl Default for TsharkDir {
 }
 
 /// Conversation-wide timing tshark uses for its out-of-order threshold.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct TsharkConv {
     /// Time of the most recent SYN without ACK.
     ts_mru_syn: Option<i64>,

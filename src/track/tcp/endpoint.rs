@@ -6,7 +6,7 @@
 use super::super::history::Scaled;
 
 /// Zeek's endpoint states (`TCP_ENDPOINT_*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EpState {
     /// Nothing seen from this side.
     Inactive,
@@ -42,7 +42,7 @@ pub fn seq_between(a: u32, b: u32, c: u32) -> bool {
 const MAX_BLOCKS: usize = 256;
 
 /// One side of a connection.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Endpoint {
     pub state: EpState,
     pub prev_state: EpState,

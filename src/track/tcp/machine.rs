@@ -86,7 +86,7 @@ pub struct Outcome {
 }
 
 /// Zeek's view of one TCP connection.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ZeekTcp {
     /// Endpoints by flow-key side.
     pub ep: [Endpoint; 2],
