@@ -44,6 +44,7 @@ test: build $(VENV)/.installed $(TARGET_DIR)/geoip/.installed
 	@echo "== compared with independent tools on tests/pcaps:"
 	@cat $(TARGET_DIR)/tmp/compared/*.txt
 	PCAPQ=$(PCAPQ) $(VENV)/bin/python tests/python/run_checks.py
+	PCAPQ=$(abspath $(PCAPQ)) bash tests/spark.sh $(TARGET_DIR)/spark-venv
 	CARGO_TARGET_DIR=$(abspath $(TARGET_DIR)) PCAPQ=$(abspath $(PCAPQ)) \
 	  PCAPQ_TEST_GEOIP_DIR=$(abspath $(TARGET_DIR))/geoip bash tests/package.sh $(TARGET_DIR)/package-venv
 

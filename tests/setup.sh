@@ -10,22 +10,8 @@ set -euo pipefail
 venv="$1"
 cd "$(dirname "$0")/.."
 
-apt_install() {
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1 \
-    || { apt-get update >/dev/null 2>&1 \
-         && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1; }
-}
-
-if [ ! -x "$venv/bin/python" ]; then
-  rm -rf "$venv"
-  if ! python3 -m venv "$venv" 2>/dev/null; then
-    # Debian's python3 keeps ensurepip in a separate package.
-    rm -rf "$venv"
-    apt_install python3-venv || { echo "error: python3 -m venv failed and python3-venv cannot be installed" >&2; exit 1; }
-    python3 -m venv "$venv"
-  fi
-fi
+. tests/common.sh
+make_venv "$venv"
 echo "installing the Python test packages into $venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
 
