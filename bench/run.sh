@@ -3,7 +3,9 @@
 #
 #   bash bench/run.sh          600k-frame capture (snaplen 96): pcapq vs tshark / tcpdump;
 #                              then 600k frames with full payloads (TLS hellos, HTTP, DNS):
-#                              pcapq with and without the application layer (--no-app)
+#                              pcapq with and without the application layer (--no-app);
+#                              then a 3M-frame SYN flood (bench/gen_flood.py: one flow per
+#                              frame): pcapq with and without flows
 #   bash bench/run.sh big      ~2 GB capture: pcapq throughput and peak RSS (goal: packets-only < 200 MB)
 #
 # Builds nothing: uses $PCAPQ, else $CARGO_TARGET_DIR/release/pcapq, else
@@ -274,6 +276,26 @@ if [ "$MODE" = small ]; then
   ROWS=()
   bench_app "$APP_FILE" "$APP_FRAMES" "$APP_BYTES" "$RUNS"
   print_table "$APP_FILE" "$APP_FRAMES" "$APP_BYTES"
+
+  # A SYN flood from random sources: every frame a flow of its own, the flow table at its
+  # worst (goals: at least 1M frames/s, peak RSS at most 400 MB at the default --max-flows).
+  FLOOD_FILE="$OUT/bench-flood.pcap"
+  if [ ! -s "$FLOOD_FILE" ]; then
+    echo "generating $FLOOD_FILE (3M SYNs from random sources) ..." >&2
+    python3 bench/gen_flood.py --frames 3000000 --out "$FLOOD_FILE" || exit 2
+    echo 3000000 > "$FLOOD_FILE.frames"
+  fi
+  FLOOD_FRAMES=$(frames_of "$FLOOD_FILE")
+  FLOOD_BYTES=$(stat -c %s "$FLOOD_FILE")
+  ROWS=()
+  PCAPQ_SEC=""
+  standard_overhead=$FLOW_OVERHEAD
+  bench_pcapq "$FLOOD_FILE" "$FLOOD_FRAMES" "$FLOOD_BYTES" "$RUNS"
+  FLOW_OVERHEAD=$standard_overhead
+  print_table "$FLOOD_FILE" "$FLOOD_FRAMES" "$FLOOD_BYTES"
+  if [ -n "$PCAPQ_RSS" ]; then
+    echo "flood: $(awk -v n="$FLOOD_FRAMES" -v s="$PCAPQ_SEC" 'BEGIN { printf "%.0f", n / s }') frames/s (goal: at least 1000000), peak RSS $PCAPQ_RSS MB (goal: at most 400)"
+  fi
 else
   if [ $have_pcapq = 0 ]; then
     echo "big mode needs pcapq: nothing measured" >&2

@@ -22,14 +22,17 @@ use crate::dataset::{
 use crate::dissect::dissect_with_payload;
 use crate::source::{CaptureStats, MergedSource};
 use crate::track::{
-    AppBatch, AppJoin, FlowRecord, Joined, Learnt, PacketAnnotation, Payloads, TrackOptions,
-    TrackOutput, TrackStats, Tracked, Tracker, TrackerState,
+    AppBatch, AppJoin, FlowRecord, FlowSink, Joined, Learnt, PacketAnnotation, Payloads,
+    TrackOptions, TrackOutput, TrackStats, Tracked, Tracker, TrackerState,
 };
 use anonymize::{AnonymizeOptions, PacketAnonymizer};
 use progress::Progress;
 
 /// Rows per record batch handed to the sinks.
 pub const BATCH_ROWS: usize = 64 * 1024;
+/// Finished flows handed on at a time: a flow record weighs about 700 bytes with its text,
+/// ten times a packet's, so that a flood of one-packet flows keeps the queues small.
+const FLOW_ROWS: usize = 8 * 1024;
 /// Frames dissected before their flows are tracked together.
 const TRACK_BATCH: usize = 64;
 /// Frames handed to the builder thread at a time.
@@ -242,18 +245,28 @@ pub fn run_batch(
             if !batch.is_empty() && !send(Rows::Packets(batch)) {
                 break;
             }
-            if !flush_tracked(&mut out, BATCH_ROWS, &send) || !send_app(&mut out, APP_EVENTS) {
+            if !flush_tracked(&mut out, FLOW_ROWS, &send) || !send_app(&mut out, APP_EVENTS) {
                 break;
             }
         }
         let input_bytes = source.bytes_read();
         progress.update(input_bytes, frames);
+        // Every flow still active ends now: handed on as they come, so that a table of
+        // half a million flows is never held as records all at once.
+        let mut flush = |out: &mut TrackOutput| {
+            flush_tracked(out, FLOW_ROWS, &send);
+            send_app(out, APP_EVENTS);
+        };
+        let mut ending = Draining {
+            out: &mut out,
+            flush: &mut flush,
+        };
         let (track, mut state) = match tracker.take() {
             Some(t) if suspend => {
-                let (stats, state) = t.suspend(&mut out);
+                let (stats, state) = t.suspend(&mut ending);
                 (stats, Some(state))
             }
-            Some(t) => (t.finish(&mut out), None),
+            Some(t) => (t.finish(&mut ending), None),
             None => (TrackStats::default(), None),
         };
         flush_tracked(&mut out, 1, &send);
@@ -298,6 +311,24 @@ pub fn run_batch(
     })
 }
 
+/// A [`FlowSink`] that hands on what `out` holds (with `flush`) before taking more.
+struct Draining<'a> {
+    out: &'a mut TrackOutput,
+    flush: &'a mut dyn FnMut(&mut TrackOutput),
+}
+
+impl FlowSink for Draining<'_> {
+    fn push(&mut self, flow: FlowRecord) {
+        (self.flush)(self.out);
+        self.out.push(flow);
+    }
+
+    fn app(&mut self) -> &mut AppBatch {
+        (self.flush)(self.out);
+        self.out.app()
+    }
+}
+
 /// Sends the finished flows that reached `at_least` rows. Returns false when the builder
 /// thread has stopped.
 fn flush_tracked(out: &mut TrackOutput, at_least: usize, send: &dyn Fn(Rows) -> bool) -> bool {
@@ -326,7 +357,7 @@ fn run_app_stage(
             anonymize::scrub(opts, &mut out.flows[flows..], dns, http);
         }
         let _ = recycle.send(batch);
-        if !flush_joined(&mut out, BATCH_ROWS, &send) {
+        if !flush_joined(&mut out, FLOW_ROWS, &send) {
             return;
         }
     }

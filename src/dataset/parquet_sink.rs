@@ -22,6 +22,18 @@ use super::schema::{ColType, FLOWS, TABLES, TableDef};
 
 /// Rows per Parquet row group: large enough for fast scans, small enough to bound memory.
 pub const ROW_GROUP_ROWS: usize = 1 << 20;
+/// Rows per row group of the wide tables (`flows`, `dns`, `http`): a row group is held in
+/// memory, encoded, until it is complete, and a flow row is ten times a packet row.
+const WIDE_ROW_GROUP_ROWS: usize = 1 << 17;
+
+fn row_group_rows(table: &TableDef) -> usize {
+    if table.name == "packets" {
+        ROW_GROUP_ROWS
+    } else {
+        WIDE_ROW_GROUP_ROWS
+    }
+}
+
 /// Batches allowed in flight between the pipeline and the writer thread.
 const QUEUE_DEPTH: usize = 4;
 
@@ -35,7 +47,7 @@ fn writer_properties(table: &TableDef) -> WriterProperties {
     let mut props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
         .set_dictionary_enabled(false)
-        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_max_row_group_row_count(Some(row_group_rows(table)))
         .set_statistics_enabled(EnabledStatistics::Chunk)
         .set_created_by(format!("pcapq {}", env!("CARGO_PKG_VERSION")));
     for c in table.columns {

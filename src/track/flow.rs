@@ -1,5 +1,6 @@
 //! The state of one flow while it is active, and the record it becomes when it ends.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use super::app_feed::AppFeed;
@@ -7,9 +8,10 @@ use super::community_id::community_id_v1;
 use super::history::History;
 use super::key::FlowKey;
 use super::rtt::{Rtt, Samples};
-use super::tcp::analysis::{TsharkConv, TsharkDir};
-use super::tcp::machine::ZeekTcp;
+use super::tcp::analysis::{self, Seg, TcpFlags, TsharkConv, TsharkDir};
+use super::tcp::machine::{FlowCtx, Outcome, Segment, ZeekTcp};
 use crate::app::AppSummary;
+use crate::dissect::tcp_flag;
 use crate::dissect::transport::proto;
 
 /// Counters of one direction of a flow.
@@ -92,6 +94,60 @@ pub struct TcpFlow {
 }
 
 impl TcpFlow {
+    /// Takes one segment of the connection: tshark's analysis flags, the counters, windows
+    /// and RTT, and Zeek's state machine (which adds to the flow's history and may swap its
+    /// originator through `cx`).
+    pub fn observe(&mut self, seg: &Segment, ts: i64, mut cx: FlowCtx<'_>) -> (TcpFlags, Outcome) {
+        let side = seg.side;
+        let analysed = Seg {
+            ts,
+            flags: seg.flags,
+            seq: seg.seq,
+            ack: seg.ack,
+            window: seg.window,
+            seglen: seg.len,
+        };
+        let flags = analysis::analyze(&mut self.tshark_conv, &mut self.tshark, side, &analysed);
+        if flags.retransmission {
+            self.retransmissions[side] += 1;
+        }
+        let syn = seg.flags & tcp_flag::SYN != 0;
+        self.syn_count += u32::from(syn);
+        if seg.flags & tcp_flag::FIN != 0 {
+            self.fin_count += 1;
+            self.last_fin_ts = self.last_fin_ts.max(ts);
+        }
+        self.rst_count += u32::from(seg.flags & tcp_flag::RST != 0);
+        if syn {
+            self.syn_seen[side] = true;
+            self.wscale[side] = seg.wscale;
+            self.isn[side] = Some(seg.seq);
+        }
+        let scale = if syn { 0 } else { self.scale_of(side) };
+        self.win[side].add(seg.window, u64::from(seg.window) << scale);
+        let ack = seg.flags & tcp_flag::ACK != 0;
+        self.rtt
+            .segment(side, ts, syn, ack, seg.seq, seg.ack, seg.len);
+        let outcome = self.zeek.process(seg, &mut cx);
+        (flags, outcome)
+    }
+
+    /// The state after the flow's first segment, made again from it (the flow's history
+    /// and originator already took that segment, so the replay updates copies).
+    pub fn replay(first: Option<&FirstSegment>) -> TcpFlow {
+        let mut tcp = TcpFlow::default();
+        if let Some(f) = first {
+            let mut history = History::default();
+            let mut orig_side = usize::from(f.orig_side);
+            let cx = FlowCtx {
+                history: &mut history,
+                orig_side: &mut orig_side,
+            };
+            tcp.observe(&f.seg, f.ts, cx);
+        }
+        tcp
+    }
+
     /// Scale factor of `side`'s windows: applied only when both SYNs carried the option.
     pub fn scale_of(&self, side: usize) -> u32 {
         match (self.wscale[0], self.wscale[1]) {
@@ -99,6 +155,18 @@ impl TcpFlow {
             _ => 0,
         }
     }
+}
+
+/// The first segment of a TCP flow, kept instead of the flow's [`TcpFlow`] until a second
+/// packet comes: a SYN of a scan or a flood costs these 40 bytes, not a TcpFlow's 800.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub struct FirstSegment {
+    /// The segment.
+    pub seg: Segment,
+    /// Its time.
+    pub ts: i64,
+    /// The flow's originator side before the segment.
+    pub orig_side: u8,
 }
 
 /// Why a flow ended.
@@ -155,8 +223,10 @@ pub struct Flow {
     pub dirs: [DirStats; 2],
     /// Zeek's history.
     pub history: History,
-    /// TCP state.
+    /// TCP state, once the flow has had a second packet (see `tcp_first`).
     pub tcp: Option<Box<TcpFlow>>,
+    /// A TCP flow's one segment so far, whose state is made again when needed.
+    pub tcp_first: Option<FirstSegment>,
     /// First ICMP error about this flow (type, code).
     pub icmp_error: Option<(u8, u8)>,
     /// ICMP errors about this flow.
@@ -260,6 +330,30 @@ pub fn proto_name(p: u8) -> &'static str {
 const NS: f64 = 1e9;
 
 impl Flow {
+    /// The TCP state of a TCP flow, made from its first segment if it has had only one.
+    pub fn tcp_mut(&mut self) -> Option<&mut TcpFlow> {
+        if self.key.proto != proto::TCP {
+            return None;
+        }
+        if self.tcp.is_none() {
+            let first = self.tcp_first.take();
+            self.tcp = Some(Box::new(TcpFlow::replay(first.as_ref())));
+        }
+        self.tcp.as_deref_mut()
+    }
+
+    /// The TCP state of a TCP flow, to read: the flow's own, or made for the moment from its
+    /// one segment (the flow stays small).
+    pub fn tcp_view(&self) -> Option<Cow<'_, TcpFlow>> {
+        if self.key.proto != proto::TCP {
+            return None;
+        }
+        Some(match &self.tcp {
+            Some(t) => Cow::Borrowed(&**t),
+            None => Cow::Owned(TcpFlow::replay(self.tcp_first.as_ref())),
+        })
+    }
+
     /// The flow's record, as it stands now (the application columns are attached later, by
     /// [`super::AppJoin`]).
     pub fn record(&mut self, end_reason: EndReason) -> FlowRecord {
@@ -286,16 +380,16 @@ impl Flow {
         };
         let community_id = community_id_v1(0, ips[o], ips[r], key.proto, cid_sport, cid_dport);
         let duration = (self.duration_end_ts - self.first_ts) as f64 / NS;
-        let (orig_bytes, resp_bytes) = match &self.tcp {
+        let tcp = self.tcp_view();
+        let (orig_bytes, resp_bytes) = match tcp.as_deref() {
             Some(t) => (t.zeek.size(o), t.zeek.size(r)),
             // Zeek measures payload only of the transports it analyses.
             None if has_ports => (self.dirs[o].payload_bytes, self.dirs[r].payload_bytes),
             None => (0, 0),
         };
         let conn_state = match key.proto {
-            proto::TCP => self
-                .tcp
-                .as_ref()
+            proto::TCP => tcp
+                .as_deref()
                 .map(|t| t.zeek.conn_state(o, self.history.as_str())),
             proto::UDP => Some(match (self.dirs[o].pkts > 0, self.dirs[r].pkts > 0) {
                 (true, true) => "SF",
@@ -338,7 +432,7 @@ impl Flow {
             suspended: false,
             conn_state,
             history: self.history.as_str().to_string(),
-            tcp: self.tcp.as_ref().map(|t| tcp_record(t, o)),
+            tcp: tcp.as_deref().map(|t| tcp_record(t, o)),
             icmp_error: self.icmp_error.map(|(t, c)| format!("{t}/{c}")),
             icmp_errors: self.icmp_errors,
         }
@@ -372,5 +466,27 @@ fn tcp_record(t: &TcpFlow, o: usize) -> TcpRecord {
         resp_wscale: t.wscale[r],
         retransmissions: [t.retransmissions[o], t.retransmissions[r]],
         missed_bytes: t.zeek.ep[0].missed_bytes + t.zeek.ep[1].missed_bytes,
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    #[test]
+    fn an_active_flow_stays_small() {
+        // Every active flow holds one of these; a flow's TcpFlow (about 800 bytes) and its
+        // RTT rings exist only once it has had a second packet and data to time.
+        assert!(
+            size_of::<Flow>() <= 320,
+            "Flow: {} bytes",
+            size_of::<Flow>()
+        );
+        assert!(size_of::<FirstSegment>() <= 48);
+        assert!(
+            size_of::<TcpFlow>() <= 832,
+            "TcpFlow: {} bytes",
+            size_of::<TcpFlow>()
+        );
     }
 }

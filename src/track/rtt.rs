@@ -118,7 +118,9 @@ impl Samples {
 /// RTT bookkeeping of one connection, by flow-key side.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rtt {
-    outstanding: [Ring; 2],
+    /// Segments waiting for their ACK, by side: allocated with the first data segment, so
+    /// that a connection that never carries data (a scan, a flood) stays small.
+    outstanding: Option<Box<[Ring; 2]>>,
     highest_end: [Option<u32>; 2],
     /// ACK-matched samples of the data each side sent.
     pub samples: [Samples; 2],
@@ -175,21 +177,22 @@ impl Rtt {
         if len > 0 && !syn {
             let end = seq.wrapping_add(len);
             let fresh = self.highest_end[side].is_none_or(|h| seq_delta(end, h) > 0);
+            let rings = self.outstanding.get_or_insert_default();
             if fresh {
                 self.highest_end[side] = Some(end);
-                self.outstanding[side].push_back(Outstanding {
+                rings[side].push_back(Outstanding {
                     end,
                     ts,
                     retransmitted: false,
                 });
             } else {
                 // Karn: every outstanding segment this one overlaps is ambiguous now.
-                self.outstanding[side].mark_retransmitted(seq, end);
+                rings[side].mark_retransmitted(seq, end);
             }
         }
 
-        if ack_flag {
-            let q = &mut self.outstanding[peer];
+        if ack_flag && let Some(rings) = self.outstanding.as_mut() {
+            let q = &mut rings[peer];
             while let Some(front) = q.front() {
                 let d = seq_delta(ack, front.end);
                 if d < 0 {

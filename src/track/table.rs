@@ -7,12 +7,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::app_feed::{AppEvent, AppFeed, DoneRing};
-use super::flow::{DirStats, EndReason, Flow, TcpFlow};
+use super::flow::{DirStats, EndReason, FirstSegment, Flow, TcpFlow};
 use super::history::History;
 use super::index::{FlowIndex, prefetch};
 use super::key::{FlowKey, Tuple, packet_tuple};
 use super::payloads::Payloads;
-use super::tcp::analysis::{self, Seg, TsharkConv};
 use super::tcp::machine::{FlowCtx, Segment};
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
 use crate::app::TcpSegment;
@@ -258,10 +257,10 @@ impl Tracker {
         });
         let mut slot = self.lookup(&key, hash);
         if let (Some(s), Some(seg)) = (slot, &seg) {
-            let reused = self.slots[s as usize]
-                .as_ref()
-                .and_then(|f| f.tcp.as_ref().map(|t| t.zeek.is_reuse(seg, f.orig_side)))
-                .unwrap_or(false);
+            let reused = self.slots[s as usize].as_mut().is_some_and(|f| {
+                let orig_side = f.orig_side;
+                f.tcp_mut().is_some_and(|t| t.zeek.is_reuse(seg, orig_side))
+            });
             if reused {
                 self.finish_slot(s, EndReason::Reused, out);
                 slot = None;
@@ -280,56 +279,36 @@ impl Tracker {
         };
 
         let mut extends_duration = true;
-        if let (Some(tcp), Some(seg), Some(t)) = (flow.tcp.as_mut(), seg.as_ref(), p.tcp.as_ref()) {
-            let flags = analysis::analyze(
-                &mut tcp.tshark_conv,
-                &mut tcp.tshark,
-                side,
-                &Seg {
+        if let (Some(seg), true) = (seg.as_ref(), key.proto == proto::TCP) {
+            let first = flow.dirs[0].pkts + flow.dirs[1].pkts == 0;
+            let (flags, outcome) = if first {
+                // A flow's first segment is kept as it is, and its state made on the stack:
+                // most flows of a scan or a flood never see a second packet.
+                let orig_side = flow.orig_side;
+                let mut scratch = TcpFlow::default();
+                let cx = FlowCtx {
+                    history: &mut flow.history,
+                    orig_side: &mut flow.orig_side,
+                };
+                let done = scratch.observe(seg, ts, cx);
+                flow.tcp_first = Some(FirstSegment {
+                    seg: *seg,
                     ts,
-                    flags: t.flags,
-                    seq: t.seq,
-                    ack: t.ack,
-                    window: t.window,
-                    seglen: seg.len,
-                },
-            );
+                    orig_side: orig_side as u8,
+                });
+                done
+            } else {
+                let orig_side = &mut flow.orig_side;
+                let history = &mut flow.history;
+                let tcp = match (flow.tcp.as_mut(), flow.tcp_first.take()) {
+                    (Some(t), _) => t,
+                    (None, first) => flow.tcp.insert(Box::new(TcpFlow::replay(first.as_ref()))),
+                };
+                tcp.observe(seg, ts, FlowCtx { history, orig_side })
+            };
             ann.retransmission = Some(flags.retransmission);
             ann.dup_ack = Some(flags.dup_ack);
             ann.zero_window = Some(flags.zero_window);
-            if flags.retransmission {
-                tcp.retransmissions[side] += 1;
-            }
-            let syn = t.flags & tcp_flag::SYN != 0;
-            tcp.syn_count += u32::from(syn);
-            if t.flags & tcp_flag::FIN != 0 {
-                tcp.fin_count += 1;
-                tcp.last_fin_ts = tcp.last_fin_ts.max(ts);
-            }
-            tcp.rst_count += u32::from(t.flags & tcp_flag::RST != 0);
-            if syn {
-                tcp.syn_seen[side] = true;
-                tcp.wscale[side] = t.window_scale;
-                tcp.isn[side] = Some(t.seq);
-            }
-            let scale = if syn { 0 } else { tcp.scale_of(side) };
-            tcp.win[side].add(t.window, u64::from(t.window) << scale);
-            tcp.rtt.segment(
-                side,
-                ts,
-                syn,
-                t.flags & tcp_flag::ACK != 0,
-                t.seq,
-                t.ack,
-                seg.len,
-            );
-            let outcome = tcp.zeek.process(
-                seg,
-                &mut FlowCtx {
-                    history: &mut flow.history,
-                    orig_side: &mut flow.orig_side,
-                },
-            );
             extends_duration = outcome.extends_duration;
             if outcome.close_complete && flow.closed_at.is_none() {
                 flow.closed_at = Some(ts);
@@ -484,12 +463,6 @@ impl Tracker {
             orig_side = 1 - side;
             history.add('^');
         }
-        let tcp = (t.proto == proto::TCP).then(|| {
-            Box::new(TcpFlow {
-                tshark_conv: TsharkConv::default(),
-                ..TcpFlow::default()
-            })
-        });
         let flow = Flow {
             id: self.next_id,
             key,
@@ -501,7 +474,8 @@ impl Tracker {
             duration_end_ts: ts,
             dirs: [DirStats::default(); 2],
             history,
-            tcp,
+            tcp: None,
+            tcp_first: None,
             icmp_error: None,
             icmp_errors: 0,
             closed_at: None,
@@ -613,10 +587,10 @@ pub(super) fn emit_record(
     suspended: bool,
     out: &mut dyn FlowSink,
 ) {
-    let reason = match &flow.tcp {
+    let reason = match flow.tcp_view().as_deref() {
         Some(t) if t.rst_count > 0 && flow.closed_at.is_some() => EndReason::Rst,
         Some(t) if t.zeek.both_closed() => EndReason::Fin,
-        _ if reason == EndReason::Fin && flow.tcp.is_none() => EndReason::Idle,
+        _ if reason == EndReason::Fin && flow.key.proto != proto::TCP => EndReason::Idle,
         _ => reason,
     };
     let mut record = flow.record(reason);
@@ -646,7 +620,8 @@ fn feed_app(
         AppFeed::Done => return,
         AppFeed::Idle if wire_len == 0 => return,
         AppFeed::Idle => {
-            let (client, isn) = match &flow.tcp {
+            let tcp = flow.key.proto == proto::TCP;
+            let (client, isn) = match flow.tcp_view() {
                 // Resumed mid-stream: the stage takes the stream from where it is now.
                 Some(_) if flow.app_midstream => (flow.orig_side, [None, None]),
                 Some(t) => (flow.orig_side, t.isn),
@@ -654,7 +629,7 @@ fn feed_app(
             };
             out.app().events.push(AppEvent::Open {
                 flow_id: flow.id,
-                udp: flow.tcp.is_none(),
+                udp: !tcp,
                 ports: [flow.key.port0, flow.key.port1],
                 client,
                 isn,

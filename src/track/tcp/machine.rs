@@ -32,7 +32,7 @@ const HIST_ACK: u32 = 0x20;
 const HIST_MULTI_FLAG: u32 = 0x40;
 
 /// One TCP segment as the state machine needs it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
     /// Flow-key side of the sender.
     pub side: usize,
