@@ -163,6 +163,11 @@ pub struct PipelineArgs {
     /// With --anonymize: keep the names (DNS, SNI, HTTP host, URI, user agent).
     #[arg(long, requires = "anonymize")]
     pub keep_names: bool,
+    /// Threads that track flows, each owning the flows of its share of address pairs;
+    /// every table holds the same rows for any number (the order of flows rows differs)
+    /// [default: the cores available; with --append: 1].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
 }
 
 /// Flow-tracking options shared by every command that reads captures.

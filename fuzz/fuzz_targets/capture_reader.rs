@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use pcapq::dissect::dissect_with_payload;
-use pcapq::source::{InputSpec, MergedSource};
+use pcapq::source::{FrameMeta, InputSpec, MergedSource};
 use pcapq::track::{TrackOptions, TrackOutput, Tracker};
 
 /// The source only reads files (or stdin): one scratch file per fuzzing process.
@@ -34,9 +34,15 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut tracker = Tracker::new(TrackOptions::default());
     let mut out = TrackOutput::default();
+    let mut index = 0;
     while let Some(frame) = source.next_frame() {
         let (packet, payload) = dissect_with_payload(&frame);
-        tracker.observe(&frame.meta(), &packet, payload, &mut out);
+        index += 1;
+        let meta = FrameMeta {
+            index,
+            ..frame.meta()
+        };
+        tracker.observe(&meta, &packet, payload, &mut out);
     }
     tracker.finish(&mut out);
     source.finish();

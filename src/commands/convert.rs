@@ -70,7 +70,7 @@ fn append_to_dataset(
     let (result, tracker) = run_batch(source, opts, &mut sink, &progress, Some(continuation))?;
     progress.finish();
     check_strict(&result, &args.pipeline)?;
-    let dir = appender.commit(sink, result.captures.len(), tracker)?;
+    let dir = appender.commit(sink, &result, tracker)?;
     Ok((result, dir))
 }
 
@@ -100,10 +100,15 @@ pub fn pipeline_options(args: &PipelineArgs) -> Result<PipelineOptions> {
         }),
         None => None,
     };
+    let threads = match args.threads {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
     Ok(PipelineOptions {
         track,
         anonymize,
         cancel: None,
+        threads,
     })
 }
 

@@ -4,6 +4,7 @@
 
 pub mod anonymize;
 pub mod progress;
+mod tracking;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,20 +23,19 @@ use crate::dataset::{
 use crate::dissect::dissect_with_payload;
 use crate::source::{CaptureStats, MergedSource};
 use crate::track::{
-    AppBatch, AppJoin, FlowRecord, FlowSink, Joined, Learnt, PacketAnnotation, Payloads,
+    AppBatch, AppJoin, DoneRing, FlowRecord, Joined, Learnt, PacketAnnotation, Payloads,
     TrackOptions, TrackOutput, TrackStats, Tracked, Tracker, TrackerState,
 };
 use anonymize::{AnonymizeOptions, PacketAnonymizer};
 use progress::Progress;
+use tracking::{Next, TrackerThread};
 
 /// Rows per record batch handed to the sinks.
 pub const BATCH_ROWS: usize = 64 * 1024;
 /// Finished flows handed on at a time: a flow record weighs about 700 bytes with its text,
 /// ten times a packet's, so that a flood of one-packet flows keeps the queues small.
-const FLOW_ROWS: usize = 8 * 1024;
-/// Frames dissected before their flows are tracked together.
-const TRACK_BATCH: usize = 64;
-/// Frames handed to the builder thread at a time.
+const FLOW_ROWS: usize = 4 * 1024;
+/// Frames handed to the trackers (and on to the builder) at a time.
 const SEND_BATCH: usize = 1024;
 /// Batches in flight to the builder thread.
 const QUEUE_BATCHES: usize = 8;
@@ -54,6 +54,9 @@ pub struct PipelineOptions {
     /// Set from another thread to stop the run early (the Python package sets it on
     /// Ctrl-C); the run then fails with "interrupted".
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Tracker threads the flows are split across (`--threads`; an appended batch uses
+    /// one). The tables hold the same rows for any number.
+    pub threads: usize,
 }
 
 /// A batch added to a dataset by `convert --append`: where the batches before it stopped.
@@ -61,6 +64,9 @@ pub struct PipelineOptions {
 pub struct Continuation {
     /// Captures already in the dataset: this batch's capture ids start here.
     pub first_capture_id: u32,
+    /// Frames already in the dataset: this batch's frames are numbered from here + 1
+    /// (flows are numbered by the frame that starts them).
+    pub first_frame: u64,
     /// The tracker as the previous batch left it (None: the dataset's first batch).
     pub tracker: Option<TrackerState>,
 }
@@ -91,10 +97,19 @@ impl PipelineResult {
     }
 }
 
+/// Frames on their way: dissected by the reading thread, annotated by each tracker in
+/// turn, then built into rows (and the allocation given back to the reading thread).
+struct FrameBatch {
+    /// The frames, their headers and (once tracked) their flow annotations.
+    tracked: Vec<Tracked>,
+    /// Their payloads, for the application stage.
+    payloads: Payloads,
+}
+
 /// What the pipeline thread hands to the thread that builds Arrow batches.
 enum Rows {
     /// Tracked packets, in capture order.
-    Packets(Vec<Tracked>),
+    Packets(FrameBatch),
     /// Finished flows.
     Flows(Vec<FlowRecord>),
     /// DNS messages.
@@ -136,19 +151,37 @@ pub fn run_batch(
     let suspend = continuation.is_some();
     let Continuation {
         first_capture_id,
+        first_frame,
         tracker: resumed,
     } = continuation.unwrap_or_default();
-    let mut tracker = opts.track.map(|t| match resumed {
-        Some(state) => Tracker::resume(t, state),
-        None => Tracker::new(t),
-    });
+    let done_ring = Arc::new(DoneRing::default());
+    let trackers = match opts.track {
+        None => Vec::new(),
+        // An appended batch goes on from one suspended tracker.
+        Some(t) if suspend => vec![
+            match resumed {
+                Some(state) => Tracker::resume(t, state),
+                None => Tracker::new(t),
+            }
+            .with_done_ring(Arc::clone(&done_ring)),
+        ],
+        Some(t) => {
+            let n = opts.threads.max(1);
+            let share = TrackOptions {
+                max_flows: t.max_flows.div_ceil(n),
+                ..t
+            };
+            (0..n)
+                .map(|k| Tracker::sharded(share, k, n, Arc::clone(&done_ring)))
+                .collect()
+        }
+    };
     let mut decode_errors = vec![0u64; source.input_count()];
     let (mut frames, mut wire_bytes) = (0u64, 0u64);
     let (to_builder, from_pipeline) = mpsc::sync_channel::<Rows>(QUEUE_BATCHES);
-    let (recycle, recycled) = mpsc::channel::<Vec<Tracked>>();
-    let with_flows = tracker.is_some();
+    let (recycle, recycled) = mpsc::channel::<FrameBatch>();
+    let with_flows = !trackers.is_empty();
     let with_app = opts.track.is_some_and(|t| t.app);
-    let mut payloads = Payloads::default();
     let mut anonymizer = opts.anonymize.as_ref().map(PacketAnonymizer::new);
     std::thread::scope(|scope| -> Result<(PipelineResult, Option<TrackerState>)> {
         let builder = std::thread::Builder::new()
@@ -156,40 +189,55 @@ pub fn run_batch(
             .spawn_scoped(scope, move || {
                 build_rows(from_pipeline, recycle, sink, with_flows, suspend)
             })?;
-        let (to_app, app_thread) = if with_app {
-            let join = AppJoin::new(
-                tracker
-                    .as_ref()
-                    .map(Tracker::app_done_ring)
-                    .unwrap_or_default(),
-            );
+        // The application stage, and one channel per tracker on which it gives batches back.
+        let mut app_ends = Vec::new();
+        let app_thread = if with_app {
+            let join = AppJoin::new(Arc::clone(&done_ring));
             let (to_app, from_tracker) = mpsc::sync_channel::<AppBatch>(QUEUE_BATCHES);
-            let (app_recycle, app_recycled) = mpsc::channel::<AppBatch>();
+            let mut give_back = Vec::new();
+            for _ in &trackers {
+                let (app_recycle, app_recycled) = mpsc::channel::<AppBatch>();
+                give_back.push(app_recycle);
+                app_ends.push(Some((to_app.clone(), app_recycled)));
+            }
             let rows_out = to_builder.clone();
             let scrub = opts.anonymize.clone();
             let handle = std::thread::Builder::new()
                 .name("app-stage".into())
                 .spawn_scoped(scope, move || {
-                    run_app_stage(join, from_tracker, app_recycle, rows_out, scrub)
+                    run_app_stage(join, from_tracker, give_back, rows_out, scrub)
                 })?;
-            (Some((to_app, app_recycled)), Some(handle))
+            Some(handle)
         } else {
-            (None, None)
+            app_ends.resize_with(trackers.len(), || None);
+            None
         };
-        let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
-        // Events gathered so far go to the application thread once they are worth a wake-up.
-        let send_app = |out: &mut TrackOutput, at_least: usize| -> bool {
-            let Some((to_app, recycled)) = &to_app else {
-                return true;
+        // The chain of trackers, built from its end.
+        let mut next = None;
+        let mut tracker_threads = Vec::new();
+        for (position, (tracker, app)) in trackers.into_iter().zip(app_ends).enumerate().rev() {
+            let (to_tracker, batches) = mpsc::sync_channel::<FrameBatch>(QUEUE_BATCHES);
+            let thread = TrackerThread {
+                tracker,
+                position,
+                batches,
+                next: match next.take() {
+                    Some(to) => Next::Tracker(to),
+                    None => Next::Builder(to_builder.clone()),
+                },
+                rows: to_builder.clone(),
+                app,
+                suspend,
             };
-            if out.app.is_empty() || out.app.events.len() < at_least {
-                return true;
-            }
-            let mut next = recycled.try_recv().unwrap_or_default();
-            next.clear();
-            to_app.send(std::mem::replace(&mut out.app, next)).is_ok()
-        };
-        let mut out = TrackOutput::default();
+            next = Some(to_tracker);
+            tracker_threads.push(
+                std::thread::Builder::new()
+                    .name(format!("tracker-{position}"))
+                    .spawn_scoped(scope, move || thread.run())?,
+            );
+        }
+        let to_first_tracker = next;
+        let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
         let mut exhausted = false;
         let mut interrupted = false;
         while !exhausted {
@@ -204,74 +252,63 @@ pub fn run_batch(
                     break;
                 }
             }
-            let mut batch = recycled
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(SEND_BATCH));
-            batch.clear();
-            while batch.len() < SEND_BATCH && !exhausted {
-                // Dissect a small group, then track it together: tracking fetches the flows
-                // of the next packets into the cache while it works on the current one.
-                let start = batch.len();
-                payloads.clear();
-                while batch.len() < start + TRACK_BATCH {
-                    let Some(frame) = source.next_frame() else {
-                        exhausted = true;
-                        break;
-                    };
-                    let (mut packet, payload) = dissect_with_payload(&frame);
-                    if let Some(a) = anonymizer.as_mut() {
-                        a.packet(&mut packet);
-                    }
-                    if with_app {
-                        payloads.push(payload);
-                    }
-                    if packet.error.is_some() {
-                        decode_errors[frame.capture_id as usize] += 1;
-                    }
-                    wire_bytes += u64::from(frame.wire_len);
-                    let mut meta = frame.meta();
-                    meta.capture_id += first_capture_id;
-                    batch.push(Tracked {
-                        meta,
-                        packet,
-                        annotation: PacketAnnotation::default(),
-                    });
+            let mut batch = recycled.try_recv().unwrap_or_else(|_| FrameBatch {
+                tracked: Vec::with_capacity(SEND_BATCH),
+                payloads: Payloads::default(),
+            });
+            batch.tracked.clear();
+            batch.payloads.clear();
+            while batch.tracked.len() < SEND_BATCH {
+                let Some(frame) = source.next_frame() else {
+                    exhausted = true;
+                    break;
+                };
+                let (mut packet, payload) = dissect_with_payload(&frame);
+                if let Some(a) = anonymizer.as_mut() {
+                    a.packet(&mut packet);
                 }
-                if let Some(t) = tracker.as_mut() {
-                    t.observe_batch(&mut batch[start..], &payloads, &mut out);
+                if with_app {
+                    batch.payloads.push(payload);
                 }
+                if packet.error.is_some() {
+                    decode_errors[frame.capture_id as usize] += 1;
+                }
+                wire_bytes += u64::from(frame.wire_len);
+                let mut meta = frame.meta();
+                meta.capture_id += first_capture_id;
+                meta.index = first_frame + frames + batch.tracked.len() as u64 + 1;
+                batch.tracked.push(Tracked {
+                    meta,
+                    packet,
+                    annotation: PacketAnnotation::default(),
+                });
             }
-            frames += batch.len() as u64;
-            if !batch.is_empty() && !send(Rows::Packets(batch)) {
-                break;
+            frames += batch.tracked.len() as u64;
+            if batch.tracked.is_empty() {
+                continue;
             }
-            if !flush_tracked(&mut out, FLOW_ROWS, &send) || !send_app(&mut out, APP_EVENTS) {
+            let passed = match &to_first_tracker {
+                Some(to) => to.send(batch).is_ok(),
+                None => send(Rows::Packets(batch)),
+            };
+            if !passed {
                 break;
             }
         }
         let input_bytes = source.bytes_read();
         progress.update(input_bytes, frames);
-        // Every flow still active ends now: handed on as they come, so that a table of
-        // half a million flows is never held as records all at once.
-        let mut flush = |out: &mut TrackOutput| {
-            flush_tracked(out, FLOW_ROWS, &send);
-            send_app(out, APP_EVENTS);
-        };
-        let mut ending = Draining {
-            out: &mut out,
-            flush: &mut flush,
-        };
-        let (track, mut state) = match tracker.take() {
-            Some(t) if suspend => {
-                let (stats, state) = t.suspend(&mut ending);
-                (stats, Some(state))
-            }
-            Some(t) => (t.finish(&mut ending), None),
-            None => (TrackStats::default(), None),
-        };
-        flush_tracked(&mut out, 1, &send);
-        send_app(&mut out, 1);
-        drop(to_app);
+        drop(to_first_tracker);
+        let mut track = TrackStats::default();
+        let mut state = None;
+        for handle in tracker_threads {
+            let (stats, suspended) = handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("a tracker thread panicked"))?;
+            track.flows += stats.flows;
+            track.evicted += stats.evicted;
+            track.peak_active += stats.peak_active;
+            state = state.or(suspended);
+        }
         if let Some(handle) = app_thread {
             handle
                 .join()
@@ -311,24 +348,6 @@ pub fn run_batch(
     })
 }
 
-/// A [`FlowSink`] that hands on what `out` holds (with `flush`) before taking more.
-struct Draining<'a> {
-    out: &'a mut TrackOutput,
-    flush: &'a mut dyn FnMut(&mut TrackOutput),
-}
-
-impl FlowSink for Draining<'_> {
-    fn push(&mut self, flow: FlowRecord) {
-        (self.flush)(self.out);
-        self.out.push(flow);
-    }
-
-    fn app(&mut self) -> &mut AppBatch {
-        (self.flush)(self.out);
-        self.out.app()
-    }
-}
-
 /// Sends the finished flows that reached `at_least` rows. Returns false when the builder
 /// thread has stopped.
 fn flush_tracked(out: &mut TrackOutput, at_least: usize, send: &dyn Fn(Rows) -> bool) -> bool {
@@ -341,7 +360,7 @@ fn flush_tracked(out: &mut TrackOutput, at_least: usize, send: &dyn Fn(Rows) -> 
 fn run_app_stage(
     mut join: AppJoin,
     batches: Receiver<AppBatch>,
-    recycle: Sender<AppBatch>,
+    recycle: Vec<Sender<AppBatch>>,
     to_builder: mpsc::SyncSender<Rows>,
     scrub: Option<AnonymizeOptions>,
 ) {
@@ -356,7 +375,9 @@ fn run_app_stage(
             let (dns, http) = (&mut rows.dns[dns..], &mut rows.http[http..]);
             anonymize::scrub(opts, &mut out.flows[flows..], dns, http);
         }
-        let _ = recycle.send(batch);
+        if let Some(back) = recycle.get(batch.origin) {
+            let _ = back.send(batch);
+        }
         if !flush_joined(&mut out, FLOW_ROWS, &send) {
             return;
         }
@@ -384,7 +405,7 @@ fn flush_joined(out: &mut Joined, at_least: usize, send: &dyn Fn(Rows) -> bool) 
 /// suspended flow (their records are written apart, as provisional rows).
 fn build_rows(
     rows: Receiver<Rows>,
-    recycle: Sender<Vec<Tracked>>,
+    recycle: Sender<FrameBatch>,
     sink: &mut (dyn TableSink + Send),
     with_flows: bool,
     suspend: bool,
@@ -395,7 +416,7 @@ fn build_rows(
     for message in rows {
         match message {
             Rows::Packets(batch) => {
-                for t in &batch {
+                for t in &batch.tracked {
                     packets.append(&t.meta, &t.packet, &t.annotation);
                     if packets.len() >= BATCH_ROWS {
                         sink.write(&PACKETS, packets.finish()?)?;

@@ -272,7 +272,7 @@ pub const FLOWS: TableDef = TableDef {
         req(
             "flow_id",
             U64,
-            "Flow number, from 1, in order of the flow's first packet; `packets.flow_id` refers to it.",
+            "Flow number: the position (from 1, across every input of the run, and across the batches of an appended dataset) of the frame that started the flow, so numbers grow in order of first packet and are the same for any --threads; `packets.flow_id` refers to it.",
         ),
         req(
             "community_id",

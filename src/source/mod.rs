@@ -32,6 +32,9 @@ pub struct FrameMeta {
     pub wire_len: u32,
     /// pcapng interface id (0 for legacy pcap).
     pub interface_id: u32,
+    /// Position in the run's time-ordered stream of every input, from 1 (set by the
+    /// pipeline; 0 until then). A flow is numbered by the frame that starts it.
+    pub index: u64,
 }
 
 /// One captured frame, borrowed from the reader's buffer.
@@ -65,6 +68,7 @@ impl Frame<'_> {
             caplen: self.caplen,
             wire_len: self.wire_len,
             interface_id: self.interface_id,
+            index: 0,
         }
     }
 }

@@ -73,6 +73,8 @@ pub struct AppBatch {
     pub bytes: Vec<u8>,
     /// Finished flows, one per `Finished` event, in the same order.
     pub flows: Vec<FlowRecord>,
+    /// The tracker that sent it (its position in the chain), to which it goes back empty.
+    pub origin: usize,
 }
 
 impl AppBatch {

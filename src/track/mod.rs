@@ -23,7 +23,7 @@ pub use flow::{DirStats, FlowRecord, TcpRecord, WindowStats, proto_name};
 pub use payloads::Payloads;
 pub use rtt::Samples;
 pub use suspend::{Learnt, TrackerState};
-pub use table::{Tracked, Tracker};
+pub use table::{Tracked, Tracker, shard_of};
 
 /// Where the tracker puts finished flows and the application stage's input.
 pub trait FlowSink {

@@ -1,6 +1,5 @@
 //! A tracker stopped between two `convert --append` batches and started again where it
-//! stopped: every active flow, its TCP and RTT state, the expiry order and the flow-id
-//! counter are kept, so a flow that goes on in the next batch is one flow, exactly as if
+//! stopped: every active flow, its TCP and RTT state and the expiry order are kept, so a flow that goes on in the next batch is one flow, exactly as if
 //! both batches had been one run.
 //!
 //! The application stage's parsers are not kept. A flow the stage had finished with stays
@@ -34,8 +33,6 @@ pub struct TrackerState {
     expiry: Vec<(i64, u32, u32)>,
     /// First fragments' ports, for fragments still to come.
     fragments: Vec<(FragKey, (u16, u16))>,
-    /// The next flow's id.
-    next_id: u64,
 }
 
 /// What the application stage had learnt about a suspended flow when its provisional row
@@ -52,11 +49,6 @@ impl TrackerState {
     /// Flows kept.
     pub fn flows(&self) -> usize {
         self.flows.len()
-    }
-
-    /// The id the next new flow will get.
-    pub fn next_id(&self) -> u64 {
-        self.next_id
     }
 
     /// Hands each kept flow what the application stage learnt about it (from the records
@@ -95,7 +87,6 @@ impl Tracker {
             free: self.free,
             expiry: self.expiry.into_iter().map(|Reverse(e)| e).collect(),
             fragments: self.fragments.into_iter().collect(),
-            next_id: self.next_id,
         };
         (self.stats, state)
     }
@@ -113,7 +104,6 @@ impl Tracker {
             .map(Reverse)
             .collect::<BinaryHeap<_>>();
         t.fragments.extend(state.fragments);
-        t.next_id = state.next_id;
         let mut index = FlowIndex::new();
         for (slot, mut flow) in state.flows {
             let Some(place) = t.slots.get_mut(slot as usize) else {

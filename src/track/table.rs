@@ -46,7 +46,9 @@ pub struct Tracker {
     /// (expiry time, slot, generation), one entry per active flow, checked lazily.
     pub(super) expiry: BinaryHeap<Reverse<(i64, u32, u32)>>,
     pub(super) fragments: HashMap<FragKey, (u16, u16), Hasher>,
-    pub(super) next_id: u64,
+    /// This tracker's share of the flows when tracking is split across threads: shard
+    /// `k` of `n` takes the packets whose address pair hashes to `k` (None: every packet).
+    pub(super) shard: Option<(usize, usize)>,
     pub(super) stats: TrackStats,
     /// Per-packet lookups of the batch being processed (reused allocation).
     prepared: Vec<Option<Prepared>>,
@@ -88,10 +90,38 @@ impl Tracker {
             free: Vec::new(),
             expiry: BinaryHeap::new(),
             fragments: HashMap::with_hasher(Hasher::new()),
-            next_id: 1,
+            shard: None,
             stats: TrackStats::default(),
             prepared: Vec::new(),
             app_done: Arc::default(),
+        }
+    }
+
+    /// A tracker of shard `k` of `n` (see [`shard_of`]), whose application stage says
+    /// through `done` which flows it is finished with; `opts.max_flows` is the shard's own.
+    pub fn sharded(opts: TrackOptions, k: usize, n: usize, done: Arc<DoneRing>) -> Self {
+        let mut t = Tracker::new(opts).with_done_ring(done);
+        t.shard = (n > 1).then_some((k, n));
+        t
+    }
+
+    /// The tracker, told through `done` which flows the application stage is finished with.
+    pub fn with_done_ring(mut self, done: Arc<DoneRing>) -> Self {
+        self.app_done = done;
+        self
+    }
+
+    fn owns(&self, p: &Packet) -> bool {
+        match (self.shard, p.ip.as_ref()) {
+            (Some((k, n)), Some(ip)) => shard_of(ip.src, ip.dst.unwrap_or(ip.src), n) == k,
+            _ => true,
+        }
+    }
+
+    fn owns_quoted(&self, p: &Packet) -> bool {
+        match (self.shard, p.icmp.and_then(|i| i.quoted)) {
+            (Some((k, n)), Some(q)) => shard_of(q.src, q.dst, n) == k,
+            _ => true,
         }
     }
 
@@ -134,7 +164,10 @@ impl Tracker {
     ) {
         let mut prepared = std::mem::take(&mut self.prepared);
         prepared.clear();
-        prepared.extend(batch.iter().map(|t| self.prepare(&t.packet)));
+        for t in batch.iter() {
+            let owned = self.owns(&t.packet);
+            prepared.push(owned.then(|| self.prepare(&t.packet)).flatten());
+        }
         for i in 0..batch.len() {
             if let Some(Some(p)) = prepared.get(i + PREFETCH_AHEAD) {
                 self.prefetch_flow(p);
@@ -143,14 +176,14 @@ impl Tracker {
                 self.prefetch_tcp(p);
             }
             let t = &mut batch[i];
-            t.annotation = match &prepared[i] {
-                Some(p) => self.observe_prepared(&t.meta, &t.packet, payloads.get(i), p, out),
-                None => {
-                    self.expire(t.meta.ts_ns, out);
-                    self.note_icmp(&t.packet);
-                    PacketAnnotation::default()
-                }
-            };
+            // Every shard keeps time with every packet; only the owner annotates it.
+            self.expire(t.meta.ts_ns, out);
+            if self.owns_quoted(&t.packet) {
+                self.note_icmp(&t.packet);
+            }
+            if let Some(p) = &prepared[i] {
+                t.annotation = self.observe_prepared(&t.meta, &t.packet, payloads.get(i), p, out);
+            }
         }
         self.prepared = prepared;
     }
@@ -164,13 +197,11 @@ impl Tracker {
         payload: &[u8],
         out: &mut dyn FlowSink,
     ) -> PacketAnnotation {
+        self.expire(frame.ts_ns, out);
+        self.note_icmp(p);
         match self.prepare(p) {
             Some(prep) => self.observe_prepared(frame, p, payload, &prep, out),
-            None => {
-                self.expire(frame.ts_ns, out);
-                self.note_icmp(p);
-                PacketAnnotation::default()
-            }
+            None => PacketAnnotation::default(),
         }
     }
 
@@ -237,8 +268,6 @@ impl Tracker {
         out: &mut dyn FlowSink,
     ) -> PacketAnnotation {
         let ts = frame.ts_ns;
-        self.expire(ts, out);
-        self.note_icmp(p);
         let Prepared {
             tuple,
             key,
@@ -268,7 +297,7 @@ impl Tracker {
         }
         let slot = match slot {
             Some(s) => s,
-            None => self.create(key, hash, side, &tuple, p, ts, out),
+            None => self.create(key, hash, side, &tuple, p, frame, out),
         };
         let Some(flow) = self.slots[slot as usize].as_mut() else {
             return PacketAnnotation::default();
@@ -428,9 +457,10 @@ impl Tracker {
         side: usize,
         t: &Tuple,
         p: &Packet,
-        ts: i64,
+        frame: &FrameMeta,
         out: &mut dyn FlowSink,
     ) -> u32 {
+        let ts = frame.ts_ns;
         while self.index.len() >= self.opts.max_flows.max(1) {
             if !self.evict_one(out) {
                 break;
@@ -464,7 +494,9 @@ impl Tracker {
             history.add('^');
         }
         let flow = Flow {
-            id: self.next_id,
+            // Numbered by the frame that starts it: the same numbers however many trackers
+            // share the flows.
+            id: frame.index,
             key,
             index_hash: hash,
             orig_side,
@@ -485,7 +517,6 @@ impl Tracker {
             carried_app: None,
             app_midstream: false,
         };
-        self.next_id += 1;
         self.stats.flows += 1;
         let slot = match self.free.pop() {
             Some(s) => s,
@@ -576,6 +607,23 @@ impl Tracker {
         }
         self.stats
     }
+}
+
+/// Which of `n` shards tracks the flows between two addresses: the same for both
+/// directions, for every port (so all fragments of a datagram and the ICMP errors about a
+/// flow go where the flow is), and spread by a multiplicative hash.
+pub fn shard_of(a: IpAddr, b: IpAddr, n: usize) -> usize {
+    fn mix(ip: IpAddr) -> u64 {
+        let bits = match ip {
+            IpAddr::V4(v4) => u64::from(v4.to_bits()),
+            IpAddr::V6(v6) => {
+                let b = v6.to_bits();
+                (b as u64) ^ ((b >> 64) as u64)
+            }
+        };
+        bits.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
+    }
+    (((mix(a) ^ mix(b)) >> 32) % n.max(1) as u64) as usize
 }
 
 /// Sends a finished flow's record on: straight out when the application stage never saw

@@ -77,11 +77,11 @@ fn exported_frames_equal_the_selected_ones_byte_for_byte() {
     let (dir, cap, ds) = setup("examples/example.pcap");
     let original = frames(&cap);
     for (args, predicate) in [
-        (vec!["--flow", "25"], "flow_id = 25"),
+        (vec!["--flow", "239"], "flow_id = 239"),
         (vec!["--where", "ip_proto = 17"], "ip_proto = 17"),
         (
             vec!["--community-id", "1:3X/sMSglvn8ElNuqrR5i8N8Z1a0="],
-            "flow_id = 26",
+            "flow_id = 613",
         ),
     ] {
         let want: Vec<_> = selected(&ds, predicate)

@@ -23,4 +23,5 @@ mod pcaps_manifest;
 mod plots;
 mod support;
 mod tcp_fixtures;
+mod threads;
 mod uvic;

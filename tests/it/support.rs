@@ -160,6 +160,7 @@ pub fn convert_with(paths: &[&Path], track: Option<TrackOptions>) -> Output {
             track,
             anonymize: None,
             cancel: None,
+            threads: 1,
         },
         &mut sink,
         &Progress::new(None, true),

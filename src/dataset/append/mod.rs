@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::{ParquetDirSink, Partitioning, is_dataset};
-use crate::convert::Continuation;
+use crate::convert::{Continuation, PipelineResult};
 use crate::error::user_error;
 use crate::track::TrackerState;
 use state::DatasetState;
@@ -100,6 +100,7 @@ impl Appender {
             DatasetState {
                 batches: 0,
                 captures: 0,
+                frames: 0,
                 settings: Settings {
                     partitioning: partitioning.unwrap_or_default(),
                     track,
@@ -135,6 +136,7 @@ impl Appender {
     pub fn continuation(&mut self) -> Continuation {
         Continuation {
             first_capture_id: self.state.captures,
+            first_frame: self.state.frames,
             tracker: self.state.tracker.take(),
         }
     }
@@ -145,18 +147,19 @@ impl Appender {
         ParquetDirSink::create_batch(&staging, self.batch(), self.state.settings.partitioning)
     }
 
-    /// Moves the batch `sink` wrote into the dataset, with `captures` more captures and the
-    /// tracker as the batch left it. Returns the dataset's directory.
+    /// Moves the batch `sink` wrote into the dataset, with the captures and frames the
+    /// batch read and the tracker as the batch left it. Returns the dataset's directory.
     pub fn commit(
         mut self,
         sink: ParquetDirSink,
-        captures: usize,
+        result: &PipelineResult,
         tracker: Option<TrackerState>,
     ) -> Result<PathBuf> {
         let staging = sink.close_batch()?;
         let batch = self.batch();
         self.state.batches = batch;
-        self.state.captures += u32::try_from(captures).context("too many captures")?;
+        self.state.captures += u32::try_from(result.captures.len()).context("too many captures")?;
+        self.state.frames += result.frames;
         self.state.tracker = tracker;
         self.state.save(&staging.join(STATE_FILE))?;
         let replaced = commit::provisional_files(&self.dir)?;

@@ -74,6 +74,8 @@ pub struct DatasetState {
     pub batches: u32,
     /// Captures in the dataset (the next batch's capture ids start here).
     pub captures: u32,
+    /// Frames in the dataset (the next batch's frames are numbered after them).
+    pub frames: u64,
     /// How every batch was converted.
     pub settings: Settings,
     /// The flow tracker, suspended at the end of the last batch.

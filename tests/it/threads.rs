@@ -1,0 +1,68 @@
+//! `convert --threads N`: the flows split across N tracker threads by address pair give the
+//! same rows in every table as one thread (the order of `flows`, `dns` and `http` rows
+//! may differ), on every capture of tests/pcaps and the bundled example read as one run.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{pcapq_ok as pcapq, sql_rows as rows};
+
+/// Every capture of tests/pcaps and the example.
+fn captures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = vec![root.join("examples/example.pcap")];
+    let mut stack = vec![root.join("tests/pcaps")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                stack.push(path);
+            } else if [".pcap", ".pcapng", ".pcap.gz", ".cap"]
+                .iter()
+                .any(|e| name.ends_with(e))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn every_table_is_the_same_for_any_number_of_threads() {
+    let inputs = captures();
+    assert!(inputs.len() > 40, "{} captures", inputs.len());
+    let dir = tempfile::tempdir().unwrap();
+    let convert = |threads: &str| {
+        let ds = dir.path().join(format!("t{threads}"));
+        let mut args = vec![
+            "convert",
+            "-q",
+            "--threads",
+            threads,
+            "-o",
+            ds.to_str().unwrap(),
+        ];
+        args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+        pcapq(&args);
+        ds
+    };
+    let one = convert("1");
+    let flows = rows(&one, "SELECT count(*) AS n FROM flows");
+    assert_ne!(flows, vec![r#""n":0"#]);
+    for threads in ["2", "4"] {
+        let many = convert(threads);
+        for table in ["packets", "flows", "dns", "http", "captures"] {
+            let all = format!("SELECT * FROM {table}");
+            let (got, want) = (rows(&many, &all), rows(&one, &all));
+            let differ = got.iter().zip(&want).find(|(g, w)| g != w);
+            assert!(
+                got.len() == want.len() && differ.is_none(),
+                "{table} with {threads} threads: {} rows against {}; first difference {differ:?}",
+                got.len(),
+                want.len()
+            );
+        }
+    }
+}
