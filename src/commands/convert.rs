@@ -116,12 +116,28 @@ pub fn pipeline_options(args: &PipelineArgs) -> Result<PipelineOptions> {
 /// as it is found.
 pub fn open_inputs(inputs: Vec<InputSpec>) -> Result<MergedSource> {
     let mut source = MergedSource::open(inputs)?;
+    source.read_ahead(read_ahead());
     source.on_finished(Box::new(|stats| {
         if let Some(w) = stats.damage_warning() {
             eprintln!("pcapq: warning: {w}");
         }
     }));
     Ok(source)
+}
+
+/// Cores below which inputs are not read ahead on threads of their own: reading, one
+/// tracker, the builder and the Parquet writer already fill them (on 2 cores reading ahead
+/// measured 0-10% slower, BENCHMARKS.md).
+const READ_AHEAD_CORES: usize = 4;
+
+/// Whether inputs are read ahead on threads of their own: with cores to spare, or as
+/// `PCAPQ_READ_AHEAD=1` / `0` says (for measuring).
+fn read_ahead() -> bool {
+    match std::env::var("PCAPQ_READ_AHEAD").as_deref() {
+        Ok("1") => true,
+        Ok("0") => false,
+        _ => std::thread::available_parallelism().is_ok_and(|n| n.get() >= READ_AHEAD_CORES),
+    }
 }
 
 /// Converts `source` into `sink`, with a progress bar on a terminal unless `quiet`. With

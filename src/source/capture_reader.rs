@@ -143,6 +143,11 @@ impl CaptureReader {
         self.raw_bytes.get()
     }
 
+    /// The counter behind [`CaptureReader::raw_bytes_read`], for another thread to read.
+    pub(super) fn read_counter(&self) -> super::input::ReadCounter {
+        self.raw_bytes.clone()
+    }
+
     /// Timestamp of the current frame, if there is one.
     pub fn current_ts(&self) -> Option<i64> {
         self.current.map(|c| c.ts_ns)

@@ -5,6 +5,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+use super::read_ahead::ReadAhead;
 use super::{CaptureReader, CaptureStats, Frame, InputSpec, OpenError};
 
 /// Inputs kept open between probing and reading when there are at most this many.
@@ -13,10 +14,57 @@ const KEEP_OPEN_UP_TO: usize = 16;
 /// Called once per input when it has been read to its end (clean or damaged).
 pub type FinishedHook = Box<dyn FnMut(&CaptureStats) + Send>;
 
+/// An input being read: on the merging thread, or ahead on a thread of its own. (Few are
+/// open at once, so the size of a reader does not matter.)
+#[allow(clippy::large_enum_variant)]
+enum Input {
+    Here(CaptureReader),
+    Ahead(ReadAhead),
+}
+
+impl Input {
+    fn advance(&mut self) -> bool {
+        match self {
+            Input::Here(r) => r.advance(),
+            Input::Ahead(r) => r.advance(),
+        }
+    }
+
+    fn current_ts(&self) -> Option<i64> {
+        match self {
+            Input::Here(r) => r.current_ts(),
+            Input::Ahead(r) => r.current_ts(),
+        }
+    }
+
+    fn frame(&self) -> Option<Frame<'_>> {
+        match self {
+            Input::Here(r) => r.frame(),
+            Input::Ahead(r) => r.frame(),
+        }
+    }
+
+    fn raw_bytes_read(&self) -> u64 {
+        match self {
+            Input::Here(r) => r.raw_bytes_read(),
+            Input::Ahead(r) => r.raw_bytes_read(),
+        }
+    }
+
+    fn into_stats(self) -> CaptureStats {
+        match self {
+            Input::Here(r) => r.into_stats(),
+            Input::Ahead(r) => r.into_stats(),
+        }
+    }
+}
+
 /// The merged, time-ordered frame stream of all inputs.
 pub struct MergedSource {
     specs: Vec<InputSpec>,
-    readers: Vec<Option<CaptureReader>>,
+    readers: Vec<Option<Input>>,
+    /// Whether inputs are read ahead on threads of their own once their frames are due.
+    read_ahead: bool,
     /// Inputs not yet opened for reading: (first frame time, id), by time.
     waiting: VecDeque<(i64, usize)>,
     heap: BinaryHeap<Reverse<(i64, usize)>>,
@@ -36,6 +84,7 @@ impl MergedSource {
             readers: (0..n).map(|_| None).collect(),
             finished: (0..n).map(|_| None).collect(),
             specs,
+            read_ahead: false,
             waiting: VecDeque::new(),
             heap: BinaryHeap::new(),
             last: None,
@@ -52,7 +101,7 @@ impl MergedSource {
             }
             let first_ts = reader.current_ts().unwrap_or(i64::MIN);
             if keep_open || source.specs[id] == InputSpec::Stdin {
-                source.readers[id] = Some(reader);
+                source.readers[id] = Some(Input::Here(reader));
             }
             waiting.push((first_ts, id));
         }
@@ -68,6 +117,13 @@ impl MergedSource {
             hook(stats);
         }
         self.on_finished = Some(hook);
+    }
+
+    /// Reads every input on a thread of its own, ahead of the merge, from when its frames
+    /// are due: decompression and parsing overlap with what the caller does with the frames,
+    /// and inputs whose times overlap are read side by side.
+    pub fn read_ahead(&mut self, on: bool) {
+        self.read_ahead = on;
     }
 
     /// Number of inputs.
@@ -87,7 +143,7 @@ impl MergedSource {
                 .readers
                 .iter()
                 .flatten()
-                .map(CaptureReader::raw_bytes_read)
+                .map(Input::raw_bytes_read)
                 .sum::<u64>()
     }
 
@@ -108,7 +164,7 @@ impl MergedSource {
         }
         let Reverse((_, id)) = self.heap.pop()?;
         self.last = Some(id);
-        self.readers[id].as_ref().and_then(CaptureReader::frame)
+        self.readers[id].as_ref().and_then(Input::frame)
     }
 
     /// Statistics of every input, by capture id. Call after the last frame.
@@ -125,27 +181,50 @@ impl MergedSource {
     }
 
     fn activate(&mut self, id: usize) {
-        if self.readers[id].is_none() {
-            match CaptureReader::open(&self.specs[id], id as u32) {
+        let reader = match self.readers[id].take() {
+            Some(Input::Here(reader)) => reader,
+            Some(ahead) => {
+                self.readers[id] = Some(ahead);
+                return;
+            }
+            None => match CaptureReader::open(&self.specs[id], id as u32) {
                 Ok(mut reader) => {
                     if !reader.advance() {
-                        self.retire(id, reader);
+                        self.retire(id, Input::Here(reader));
                         return;
                     }
-                    self.readers[id] = Some(reader);
+                    reader
                 }
-                Err(_) => {
-                    // It was a capture a moment ago; it has been replaced or removed since.
-                    return;
-                }
+                // It was a capture a moment ago; it has been replaced or removed since.
+                Err(_) => return,
+            },
+        };
+        let Some(ts) = reader.current_ts() else {
+            self.retire(id, Input::Here(reader));
+            return;
+        };
+        // Standard input cannot be opened again if a thread cannot be started for it.
+        let input = if self.read_ahead && self.specs[id] != InputSpec::Stdin {
+            // A thread that cannot be started leaves the input to this one.
+            let spec = &self.specs[id];
+            match ReadAhead::start(reader) {
+                Ok(ahead) => Input::Ahead(ahead),
+                Err(_) => match CaptureReader::open(spec, id as u32) {
+                    Ok(mut again) => {
+                        if !again.advance() {
+                            self.retire(id, Input::Here(again));
+                            return;
+                        }
+                        Input::Here(again)
+                    }
+                    Err(_) => return,
+                },
             }
-        }
-        if let Some(ts) = self.readers[id]
-            .as_ref()
-            .and_then(CaptureReader::current_ts)
-        {
-            self.heap.push(Reverse((ts, id)));
-        }
+        } else {
+            Input::Here(reader)
+        };
+        self.readers[id] = Some(input);
+        self.heap.push(Reverse((ts, id)));
     }
 
     fn advance_input(&mut self, id: usize) {
@@ -161,7 +240,7 @@ impl MergedSource {
         }
     }
 
-    fn retire(&mut self, id: usize, reader: CaptureReader) {
+    fn retire(&mut self, id: usize, reader: Input) {
         self.finished_bytes += reader.raw_bytes_read();
         let stats = reader.into_stats();
         if let Some(hook) = self.on_finished.as_mut() {

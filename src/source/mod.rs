@@ -10,6 +10,7 @@ pub mod fingerprint;
 mod input;
 pub mod link_types;
 mod merge;
+mod read_ahead;
 mod stats;
 
 pub use capture_reader::{CaptureReader, LINKTYPE_UNDEFINED_INTERFACE, MAX_BLOCK_BYTES};

@@ -263,8 +263,15 @@ pub fn with_geo_dbs(ctx: &datafusion::prelude::SessionContext) {
 
 /// Runs the pcapq binary, asserting it succeeds; its standard output.
 pub fn pcapq_ok(args: &[&str]) -> String {
+    pcapq_env(args, &[]).0
+}
+
+/// Runs the pcapq binary with more environment variables, asserting it succeeds; its
+/// standard output and standard error.
+pub fn pcapq_env(args: &[&str], env: &[(&str, &str)]) -> (String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pcapq"))
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     assert!(
@@ -272,7 +279,8 @@ pub fn pcapq_ok(args: &[&str]) -> String {
         "pcapq {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (text(&out.stdout), text(&out.stderr))
 }
 
 /// A statement's rows (`pcapq sql -d ds`) as the fields of JSON objects, sorted: tables

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{pcapq_ok as pcapq, sql_rows as rows};
+use crate::support::{pcapq_env, pcapq_ok as pcapq, sql_rows as rows};
 
 /// Every capture of tests/pcaps and the example.
 fn captures() -> Vec<PathBuf> {
@@ -64,5 +64,27 @@ fn every_table_is_the_same_for_any_number_of_threads() {
                 want.len()
             );
         }
+    }
+}
+
+#[test]
+fn reading_inputs_ahead_on_threads_changes_nothing() {
+    // Every test capture (damaged ones included) read as one run, each input on a thread
+    // of its own, against the same run read on the merging thread.
+    let inputs = captures();
+    let dir = tempfile::tempdir().unwrap();
+    let convert = |ahead: &str| {
+        let ds = dir.path().join(format!("ahead{ahead}"));
+        let mut args = vec!["convert", "-q", "-o", ds.to_str().unwrap()];
+        args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+        let (_, warnings) = pcapq_env(&args, &[("PCAPQ_READ_AHEAD", ahead)]);
+        (ds, warnings)
+    };
+    let ((here, warned_here), (ahead, warned_ahead)) = (convert("0"), convert("1"));
+    // The same damage warnings, in the same order.
+    assert_eq!(warned_ahead, warned_here);
+    for table in ["packets", "flows", "captures"] {
+        let all = format!("SELECT * FROM {table}");
+        assert_eq!(rows(&ahead, &all), rows(&here, &all), "{table}");
     }
 }
