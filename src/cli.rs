@@ -33,6 +33,8 @@ pub enum Command {
   pcapq convert scan.pcap -o ds/ --no-app             # headers and flows only, no payload parsing
   head -c 32 /dev/urandom > key; pcapq convert trace.pcap -o shared/ --anonymize key   # to share
   pcapq convert week/*.pcap -o ds/ --partition-by hour   # ds/packets/date=…/hour=…/part-….parquet
+  pcapq convert --append -o ds/ rotated-0800.pcap      # add a batch; flows going on stay one flow
+  pcapq convert flood.pcap -o ds/ --threads 4          # flows split across 4 tracker threads
 
 Inputs may be pcap (any byte order, µs or ns), pcapng, or either compressed with gzip or
 zstd (recognised by their first bytes). Several inputs are merged in time order. The
