@@ -8,7 +8,8 @@ use std::fs::{self, File};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
-use datafusion::arrow::array::{Array, RecordBatch, TimestampNanosecondArray};
+use datafusion::arrow::array::{Array, RecordBatch, TimestampNanosecondArray, UInt32Array};
+use datafusion::arrow::compute::take_record_batch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::temporal_conversions::timestamp_ns_to_datetime;
 use datafusion::parquet::arrow::ArrowWriter;
@@ -127,14 +128,41 @@ impl PartitionedWriter {
         })
     }
 
-    /// Writes `batch`, each run of rows in the same partition as one slice.
+    /// Writes `batch`, each run of rows in the same partition as one slice. Rows out of
+    /// time order (flows end in another order than they start) are first grouped by
+    /// partition, keeping their order within it: a write costs about the same for one row
+    /// as for thousands, per column.
     pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        let times = self.times(batch)?;
+        let keys: Vec<i64> = times.iter().map(|t| t.div_euclid(self.span)).collect();
+        let runs = keys.windows(2).filter(|w| w[0] != w[1]).count() + 1;
+        let distinct = {
+            let mut k = keys.clone();
+            k.sort_unstable();
+            k.dedup();
+            k.len()
+        };
+        if runs <= distinct {
+            return self.write_runs(batch);
+        }
+        let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
+        order.sort_by_key(|&i| keys[i as usize]);
+        let grouped = take_record_batch(batch, &UInt32Array::from(order))?;
+        self.write_runs(&grouped)
+    }
+
+    fn times<'b>(&self, batch: &'b RecordBatch) -> Result<&'b [i64]> {
         let times = batch
             .column(self.time_index)
             .as_any()
             .downcast_ref::<TimestampNanosecondArray>()
             .ok_or_else(|| anyhow!("the time column is not a nanosecond timestamp"))?;
-        let times = times.values();
+        Ok(times.values())
+    }
+
+    /// Writes each run of consecutive rows in the same partition as one slice.
+    fn write_runs(&mut self, batch: &RecordBatch) -> Result<()> {
+        let times = self.times(batch)?;
         let mut start = 0;
         while start < times.len() {
             let k = times[start].div_euclid(self.span);
