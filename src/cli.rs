@@ -166,7 +166,8 @@ pub struct PipelineArgs {
     #[arg(long, requires = "anonymize")]
     pub keep_names: bool,
     /// Threads that track flows, each owning the flows of its share of address pairs;
-    /// every table holds the same rows for any number (the order of flows rows differs)
+    /// every table holds the same rows for any number (the order of flows rows differs),
+    /// unless --max-flows, which each applies to its share, ends flows early
     /// [default: the cores available; with --append: 1].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
