@@ -83,10 +83,27 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _plain(t: pa.DataType) -> pa.DataType:
+    """``t`` with every ``string_view`` (in lists and structs too) as ``string``."""
+    if t == pa.string_view():
+        return pa.string()
+    if pa.types.is_list(t):
+        return pa.list_(t.value_field.with_type(_plain(t.value_type)))
+    if pa.types.is_large_list(t):
+        return pa.large_list(t.value_field.with_type(_plain(t.value_type)))
+    if pa.types.is_struct(t):
+        return pa.struct([f.with_type(_plain(f.type)) for f in t])
+    return t
+
+
 def _table(stream: Any) -> pa.Table:
-    """A table from an object with ``__arrow_c_stream__`` (zero-copy). Text read from a
-    dataset comes as ``string_view``; pandas and Polars take it as text."""
-    return pa.RecordBatchReader.from_stream(stream).read_all()
+    """A table from an object with ``__arrow_c_stream__`` (zero-copy). Text comes as
+    ``string`` whatever the dataset's layout: the query engine reads a one-file dataset's
+    text as ``string_view``, which pyarrow can neither sort nor ``take``, so those columns
+    (only those) are cast."""
+    table = pa.RecordBatchReader.from_stream(stream).read_all()
+    schema = pa.schema([f.with_type(_plain(f.type)) for f in table.schema], metadata=table.schema.metadata)
+    return table if schema == table.schema else table.cast(schema)
 
 
 def _source(dataset: PathLike | None, captures: PathLike | Iterable[PathLike] | None) -> list[str]:
