@@ -10,11 +10,12 @@ use crate::anon::CryptoPan;
 use crate::cli::{ConvertArgs, PipelineArgs};
 use crate::convert::anonymize::AnonymizeOptions;
 use crate::convert::progress::{Progress, human_bytes, human_count};
-use crate::convert::{PipelineOptions, PipelineResult, run_batch, run_pipeline};
+use crate::convert::{Continuation, PipelineOptions, PipelineResult, run_batch};
 use crate::dataset::append::Appender;
 use crate::dataset::{MemorySink, ParquetDirSink, TableSink};
 use crate::error::user_error;
 use crate::source::{InputSpec, MergedSource};
+use crate::track::TrackerState;
 
 /// Runs `pcapq convert`.
 pub fn run(args: &ConvertArgs) -> Result<()> {
@@ -65,11 +66,8 @@ fn append_to_dataset(
     let source = open_inputs(specs)?;
     // On an error the sink is dropped, which removes the batch's staging directory.
     let mut sink = appender.sink()?;
-    let continuation = appender.continuation();
-    let progress = Progress::new(source.total_file_bytes(), args.pipeline.quiet);
-    let (result, tracker) = run_batch(source, opts, &mut sink, &progress, Some(continuation))?;
-    progress.finish();
-    check_strict(&result, &args.pipeline)?;
+    let continuation = Some(appender.continuation());
+    let (result, tracker) = convert_batch(source, opts, &args.pipeline, &mut sink, continuation)?;
     let dir = appender.commit(sink, &result, tracker)?;
     Ok((result, dir))
 }
@@ -148,15 +146,21 @@ pub fn convert_into(
     args: &PipelineArgs,
     sink: &mut (dyn TableSink + Send),
 ) -> Result<PipelineResult> {
-    let progress = Progress::new(source.total_file_bytes(), args.quiet);
-    let result = run_pipeline(source, opts, sink, &progress)?;
-    progress.finish();
-    check_strict(&result, args)?;
-    Ok(result)
+    convert_batch(source, opts, args, sink, None).map(|(result, _)| result)
 }
 
-/// With `--strict`, a damaged input fails the run (the caller keeps nothing).
-fn check_strict(result: &PipelineResult, args: &PipelineArgs) -> Result<()> {
+/// [`convert_into`], for one batch of `convert --append` when `continuation` is given
+/// (see [`run_batch`]): also returns the tracker's state for the next batch.
+fn convert_batch(
+    source: MergedSource,
+    opts: &PipelineOptions,
+    args: &PipelineArgs,
+    sink: &mut (dyn TableSink + Send),
+    continuation: Option<Continuation>,
+) -> Result<(PipelineResult, Option<TrackerState>)> {
+    let progress = Progress::new(source.total_file_bytes(), args.quiet);
+    let (result, tracker) = run_batch(source, opts, sink, &progress, continuation)?;
+    progress.finish();
     if args.strict
         && let Some(damaged) = result.damaged().next()
     {
@@ -165,8 +169,9 @@ fn check_strict(result: &PipelineResult, args: &PipelineArgs) -> Result<()> {
             damaged.damage_warning().unwrap_or_default()
         )));
     }
-    Ok(())
+    Ok((result, tracker))
 }
+
 /// The one-line summary printed after a conversion.
 pub fn summary_line(r: &PipelineResult, dest: &str) -> String {
     let secs = r.elapsed.as_secs_f64().max(1e-9);

@@ -135,14 +135,7 @@ impl PartitionedWriter {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
         let times = self.times(batch)?;
         let keys: Vec<i64> = times.iter().map(|t| t.div_euclid(self.span)).collect();
-        let runs = keys.windows(2).filter(|w| w[0] != w[1]).count() + 1;
-        let distinct = {
-            let mut k = keys.clone();
-            k.sort_unstable();
-            k.dedup();
-            k.len()
-        };
-        if runs <= distinct {
+        if keys.is_sorted() {
             return self.write_runs(batch);
         }
         let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();

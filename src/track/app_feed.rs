@@ -8,8 +8,11 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::flow::FlowRecord;
+use super::FlowSink;
+use super::flow::{Flow, FlowRecord};
 use crate::app::TcpSegment;
+use crate::dissect::transport::proto;
+use crate::dissect::{Packet, tcp_flag};
 
 /// Where a flow stands with the application stage (a byte on the tracker's side).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -135,6 +138,61 @@ impl DoneRing {
     pub fn is_done(&self, id: u64) -> bool {
         self.ids[id as usize % RING_SLOTS].load(Ordering::Relaxed) == id
     }
+}
+
+/// Hands a packet of a TCP or UDP flow to the application stage: from its first packet with
+/// payload, for as long as the stage wants more. Packets that carry nothing for it (no
+/// payload, no SYN) are not sent.
+pub(super) fn feed_app(
+    flow: &mut Flow,
+    p: &Packet,
+    payload: &[u8],
+    side: usize,
+    ts: i64,
+    done: &DoneRing,
+    out: &mut dyn FlowSink,
+) {
+    let wire_len = p.payload_len.unwrap_or(0);
+    let syn = p.tcp.is_some_and(|t| t.flags & tcp_flag::SYN != 0);
+    match flow.app {
+        AppFeed::Done => return,
+        AppFeed::Idle if wire_len == 0 => return,
+        AppFeed::Idle => {
+            let tcp = flow.key.proto == proto::TCP;
+            let (client, isn) = match () {
+                _ if !tcp => (side, [None, None]),
+                // Resumed mid-stream: the stage takes the stream from where it is now.
+                _ if flow.app_midstream => (flow.orig_side, [None, None]),
+                _ => (flow.orig_side, flow.isn()),
+            };
+            out.app().events.push(AppEvent::Open {
+                flow_id: flow.id,
+                udp: !tcp,
+                ports: [flow.key.port0, flow.key.port1],
+                client,
+                isn,
+            });
+            flow.app = AppFeed::Feeding;
+        }
+        AppFeed::Feeding if done.is_done(flow.id) => {
+            flow.app = AppFeed::Done;
+            return;
+        }
+        AppFeed::Feeding if wire_len == 0 && !syn => return,
+        AppFeed::Feeding => {}
+    }
+    let event = AppEvent::Packet {
+        flow_id: flow.id,
+        ts,
+        last_ts: flow.last_ts,
+        side: side as u8,
+        from_orig: side == flow.orig_side,
+        tcp: p.tcp.map(|t| TcpSegment { seq: t.seq, syn }),
+        start: 0,
+        len: 0,
+        wire_len,
+    };
+    out.app().packet(event, payload);
 }
 
 #[cfg(test)]

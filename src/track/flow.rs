@@ -342,6 +342,20 @@ impl Flow {
         self.tcp.as_deref_mut()
     }
 
+    /// Each side's initial sequence number, when its SYN was seen (read from the first
+    /// segment while the flow has had only one, without making its state).
+    pub fn isn(&self) -> [Option<u32>; 2] {
+        match (&self.tcp, &self.tcp_first) {
+            (Some(t), _) => t.isn,
+            (None, Some(f)) if f.seg.flags & tcp_flag::SYN != 0 => {
+                let mut isn = [None, None];
+                isn[f.seg.side] = Some(f.seg.seq);
+                isn
+            }
+            _ => [None, None],
+        }
+    }
+
     /// The TCP state of a TCP flow, to read: the flow's own, or made for the moment from its
     /// one segment (the flow stays small).
     pub fn tcp_view(&self) -> Option<Cow<'_, TcpFlow>> {
@@ -355,7 +369,8 @@ impl Flow {
     }
 
     /// The flow's record, as it stands now (the application columns are attached later, by
-    /// [`super::AppJoin`]).
+    /// [`super::AppJoin`]). `end_reason` is why the tracker ended it; the connection's own
+    /// state overrides it (a RST or both FINs seen end a TCP flow as `rst` or `fin`).
     pub fn record(&mut self, end_reason: EndReason) -> FlowRecord {
         let o = self.orig_side;
         let r = 1 - o;
@@ -381,6 +396,12 @@ impl Flow {
         let community_id = community_id_v1(0, ips[o], ips[r], key.proto, cid_sport, cid_dport);
         let duration = (self.duration_end_ts - self.first_ts) as f64 / NS;
         let tcp = self.tcp_view();
+        let end_reason = match tcp.as_deref() {
+            Some(t) if t.rst_count > 0 && self.closed_at.is_some() => EndReason::Rst,
+            Some(t) if t.zeek.both_closed() => EndReason::Fin,
+            _ if end_reason == EndReason::Fin && key.proto != proto::TCP => EndReason::Idle,
+            _ => end_reason,
+        };
         let (orig_bytes, resp_bytes) = match tcp.as_deref() {
             Some(t) => (t.zeek.size(o), t.zeek.size(r)),
             // Zeek measures payload only of the transports it analyses.

@@ -12,6 +12,7 @@ mod index;
 mod key;
 mod payloads;
 mod rtt;
+mod shard;
 mod suspend;
 mod table;
 pub mod tcp;
@@ -22,8 +23,9 @@ pub use community_id::community_id_v1;
 pub use flow::{DirStats, FlowRecord, TcpRecord, WindowStats, proto_name};
 pub use payloads::Payloads;
 pub use rtt::Samples;
+pub use shard::shard_of;
 pub use suspend::{Learnt, TrackerState};
-pub use table::{Tracked, Tracker, shard_of};
+pub use table::{Tracked, Tracker};
 
 /// Where the tracker puts finished flows and the application stage's input.
 pub trait FlowSink {

@@ -23,9 +23,8 @@ use crate::app::AppSummary;
 pub struct TrackerState {
     /// Occupied slots and their flows.
     flows: Vec<(u32, Flow)>,
-    /// Slots allocated (occupied or free).
-    slot_count: u32,
-    /// Generation of every slot (stale expiry entries are told by it).
+    /// Generation of every slot allocated, occupied or free (stale expiry entries are told
+    /// by it).
     generations: Vec<u32>,
     /// Free slots, in the order they are reused.
     free: Vec<u32>,
@@ -46,11 +45,6 @@ pub struct Learnt {
 }
 
 impl TrackerState {
-    /// Flows kept.
-    pub fn flows(&self) -> usize {
-        self.flows.len()
-    }
-
     /// Hands each kept flow what the application stage learnt about it (from the records
     /// written for the suspended flows, by flow id).
     pub fn attach(&mut self, mut learnt: HashMap<u64, Learnt>) {
@@ -82,7 +76,6 @@ impl Tracker {
         }
         let state = TrackerState {
             flows,
-            slot_count: self.slots.len() as u32,
             generations: self.generations,
             free: self.free,
             expiry: self.expiry.into_iter().map(|Reverse(e)| e).collect(),
@@ -94,9 +87,8 @@ impl Tracker {
     /// A tracker that goes on from `state` with `opts` (the options it was suspended with).
     pub fn resume(opts: TrackOptions, state: TrackerState) -> Self {
         let mut t = Tracker::new(opts);
-        t.slots = (0..state.slot_count).map(|_| None).collect();
+        t.slots = state.generations.iter().map(|_| None).collect();
         t.generations = state.generations;
-        t.generations.resize(state.slot_count as usize, 0);
         t.free = state.free;
         t.expiry = state
             .expiry

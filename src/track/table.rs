@@ -6,7 +6,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::app_feed::{AppEvent, AppFeed, DoneRing};
+use super::app_feed::{AppFeed, DoneRing, feed_app};
 use super::flow::{DirStats, EndReason, FirstSegment, Flow, TcpFlow};
 use super::history::History;
 use super::index::{FlowIndex, prefetch};
@@ -14,7 +14,6 @@ use super::key::{FlowKey, Tuple, packet_tuple};
 use super::payloads::Payloads;
 use super::tcp::machine::{FlowCtx, Segment};
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
-use crate::app::TcpSegment;
 use crate::dissect::transport::proto;
 use crate::dissect::{Fragment, Packet, tcp_flag};
 use crate::source::FrameMeta;
@@ -95,40 +94,6 @@ impl Tracker {
             prepared: Vec::new(),
             app_done: Arc::default(),
         }
-    }
-
-    /// A tracker of shard `k` of `n` (see [`shard_of`]), whose application stage says
-    /// through `done` which flows it is finished with; `opts.max_flows` is the shard's own.
-    pub fn sharded(opts: TrackOptions, k: usize, n: usize, done: Arc<DoneRing>) -> Self {
-        let mut t = Tracker::new(opts).with_done_ring(done);
-        t.shard = (n > 1).then_some((k, n));
-        t
-    }
-
-    /// The tracker, told through `done` which flows the application stage is finished with.
-    pub fn with_done_ring(mut self, done: Arc<DoneRing>) -> Self {
-        self.app_done = done;
-        self
-    }
-
-    fn owns(&self, p: &Packet) -> bool {
-        match (self.shard, p.ip.as_ref()) {
-            (Some((k, n)), Some(ip)) => shard_of(ip.src, ip.dst.unwrap_or(ip.src), n) == k,
-            _ => true,
-        }
-    }
-
-    fn owns_quoted(&self, p: &Packet) -> bool {
-        match (self.shard, p.icmp.and_then(|i| i.quoted)) {
-            (Some((k, n)), Some(q)) => shard_of(q.src, q.dst, n) == k,
-            _ => true,
-        }
-    }
-
-    /// The ring through which the application stage says it is done with a flow (give it to
-    /// [`super::AppJoin::new`]).
-    pub fn app_done_ring(&self) -> Arc<DoneRing> {
-        Arc::clone(&self.app_done)
     }
 
     /// Counters so far.
@@ -609,23 +574,6 @@ impl Tracker {
     }
 }
 
-/// Which of `n` shards tracks the flows between two addresses: the same for both
-/// directions, for every port (so all fragments of a datagram and the ICMP errors about a
-/// flow go where the flow is), and spread by a multiplicative hash.
-pub fn shard_of(a: IpAddr, b: IpAddr, n: usize) -> usize {
-    fn mix(ip: IpAddr) -> u64 {
-        let bits = match ip {
-            IpAddr::V4(v4) => u64::from(v4.to_bits()),
-            IpAddr::V6(v6) => {
-                let b = v6.to_bits();
-                (b as u64) ^ ((b >> 64) as u64)
-            }
-        };
-        bits.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
-    }
-    (((mix(a) ^ mix(b)) >> 32) % n.max(1) as u64) as usize
-}
-
 /// Sends a finished flow's record on: straight out when the application stage never saw
 /// the flow, else through the stage, which attaches its columns. `suspended`: the flow is
 /// kept for the next `convert --append` batch and its record is provisional.
@@ -635,12 +583,6 @@ pub(super) fn emit_record(
     suspended: bool,
     out: &mut dyn FlowSink,
 ) {
-    let reason = match flow.tcp_view().as_deref() {
-        Some(t) if t.rst_count > 0 && flow.closed_at.is_some() => EndReason::Rst,
-        Some(t) if t.zeek.both_closed() => EndReason::Fin,
-        _ if reason == EndReason::Fin && flow.key.proto != proto::TCP => EndReason::Idle,
-        _ => reason,
-    };
     let mut record = flow.record(reason);
     record.suspended = suspended;
     if flow.app == AppFeed::Idle {
@@ -648,59 +590,4 @@ pub(super) fn emit_record(
     } else {
         out.app().finished(record);
     }
-}
-
-/// Hands a packet of a TCP or UDP flow to the application stage: from its first packet with
-/// payload, for as long as the stage wants more. Packets that carry nothing for it (no
-/// payload, no SYN) are not sent.
-fn feed_app(
-    flow: &mut Flow,
-    p: &Packet,
-    payload: &[u8],
-    side: usize,
-    ts: i64,
-    done: &DoneRing,
-    out: &mut dyn FlowSink,
-) {
-    let wire_len = p.payload_len.unwrap_or(0);
-    let syn = p.tcp.is_some_and(|t| t.flags & tcp_flag::SYN != 0);
-    match flow.app {
-        AppFeed::Done => return,
-        AppFeed::Idle if wire_len == 0 => return,
-        AppFeed::Idle => {
-            let tcp = flow.key.proto == proto::TCP;
-            let (client, isn) = match flow.tcp_view() {
-                // Resumed mid-stream: the stage takes the stream from where it is now.
-                Some(_) if flow.app_midstream => (flow.orig_side, [None, None]),
-                Some(t) => (flow.orig_side, t.isn),
-                None => (side, [None, None]),
-            };
-            out.app().events.push(AppEvent::Open {
-                flow_id: flow.id,
-                udp: !tcp,
-                ports: [flow.key.port0, flow.key.port1],
-                client,
-                isn,
-            });
-            flow.app = AppFeed::Feeding;
-        }
-        AppFeed::Feeding if done.is_done(flow.id) => {
-            flow.app = AppFeed::Done;
-            return;
-        }
-        AppFeed::Feeding if wire_len == 0 && !syn => return,
-        AppFeed::Feeding => {}
-    }
-    let event = AppEvent::Packet {
-        flow_id: flow.id,
-        ts,
-        last_ts: flow.last_ts,
-        side: side as u8,
-        from_orig: side == flow.orig_side,
-        tcp: p.tcp.map(|t| TcpSegment { seq: t.seq, syn }),
-        start: 0,
-        len: 0,
-        wire_len,
-    };
-    out.app().packet(event, payload);
 }
