@@ -8,7 +8,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::fixture::{PcapOpts, at, pcap, udp, write_temp};
-use crate::support::{catalog_answers, pcapq_ok as pcapq, same_csv_line, sql_rows as rows};
+use crate::support::{
+    assert_same_rows, catalog_answers, pcapq_ok as pcapq, same_csv_line, sql_rows as rows,
+};
 
 /// Splits a legacy pcap into `parts` files of consecutive frames (the cut falls inside
 /// connections), named `part-N.pcap` in `dir`.
@@ -72,16 +74,7 @@ fn append_and_compare(parts: &[PathBuf], whole: &Path, ds: &Path, extra: &[&str]
         ("http body lengths", whole_bodies.as_str()),
         ("captures", "SELECT * FROM captures"),
     ] {
-        let table = name;
-        let all = sql;
-        let (got, want) = (rows(ds, all), rows(whole, all));
-        let differ = got.iter().zip(&want).find(|(g, w)| g != w);
-        assert!(
-            got.len() == want.len() && differ.is_none(),
-            "{table}: {} rows against {}; first difference {differ:?}",
-            got.len(),
-            want.len()
-        );
+        assert_same_rows(ds, whole, sql, name);
     }
     let (got, want) = (catalog_answers(ds), catalog_answers(whole));
     // The same difference shows in http-requests' response_body_bytes, its last column.

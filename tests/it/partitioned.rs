@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use crate::fixture::{PcapOpts, Tcp, at, pcap, tcp, udp, write_temp};
 
-use crate::support::{catalog_answers, pcapq_ok as pcapq, same_csv_line, sql_rows as rows};
+use crate::support::{
+    assert_same_rows, catalog_answers, pcapq_ok as pcapq, same_csv_line, sql_rows as rows,
+};
 
 fn convert(inputs: &[PathBuf], out: &Path, partition: &str) {
     let mut args = vec![
@@ -81,18 +83,9 @@ fn every_answer_equals_the_one_file_datasets() {
     assert_eq!(placed, vec![r#""count(*)":0"#]);
     for table in ["packets", "flows", "dns", "http", "captures"] {
         let all = format!("SELECT * FROM {table}");
-        let want = rows(&whole, &all);
-        assert!(want.len() > 1, "{table} has rows");
+        assert!(rows(&whole, &all).len() > 1, "{table} has rows");
         for ds in [&hourly, &daily] {
-            let got = rows(ds, &all);
-            let differ = got.iter().zip(&want).find(|(g, w)| g != w);
-            assert!(
-                got.len() == want.len() && differ.is_none(),
-                "{table} in {}: {} rows against {}; first difference {differ:?}",
-                ds.display(),
-                got.len(),
-                want.len()
-            );
+            assert_same_rows(ds, &whole, &all, &format!("{table} in {}", ds.display()));
         }
     }
     let (got, want) = (catalog_answers(&hourly), catalog_answers(&whole));

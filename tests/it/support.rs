@@ -296,6 +296,20 @@ pub fn sql_rows(ds: &Path, sql: &str) -> Vec<String> {
     rows
 }
 
+/// Asserts that `sql` gives the same rows (in any order) on the datasets `got` and `want`,
+/// naming `what` and the first difference when it does not. Returns the rows.
+pub fn assert_same_rows(got: &Path, want: &Path, sql: &str, what: &str) -> Vec<String> {
+    let (g, w) = (sql_rows(got, sql), sql_rows(want, sql));
+    let differ = g.iter().zip(&w).find(|(a, b)| a != b);
+    assert!(
+        g.len() == w.len() && differ.is_none(),
+        "{what}: {} rows against {}; first difference {differ:?}",
+        g.len(),
+        w.len()
+    );
+    w
+}
+
 /// Two CSV lines with the same fields, numbers equal to 1e-9 relative: sums of floats
 /// depend on the order files are read in.
 pub fn same_csv_line(a: &str, b: &str) -> bool {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{pcapq_env, pcapq_ok as pcapq, sql_rows as rows};
+use crate::support::{assert_same_rows, pcapq_env, pcapq_ok as pcapq, sql_rows as rows};
 
 /// Every capture of tests/pcaps and the example.
 fn captures() -> Vec<PathBuf> {
@@ -55,13 +55,11 @@ fn every_table_is_the_same_for_any_number_of_threads() {
         let many = convert(threads);
         for table in ["packets", "flows", "dns", "http", "captures"] {
             let all = format!("SELECT * FROM {table}");
-            let (got, want) = (rows(&many, &all), rows(&one, &all));
-            let differ = got.iter().zip(&want).find(|(g, w)| g != w);
-            assert!(
-                got.len() == want.len() && differ.is_none(),
-                "{table} with {threads} threads: {} rows against {}; first difference {differ:?}",
-                got.len(),
-                want.len()
+            assert_same_rows(
+                &many,
+                &one,
+                &all,
+                &format!("{table} with {threads} threads"),
             );
         }
     }
