@@ -1,17 +1,27 @@
 //! Community ID v1 (<https://github.com/corelight/community-id-spec>): a SHA-1 of the
 //! seed, the ordered endpoint pair, the protocol and the ports, base64-encoded.
 
+use std::fmt::Write;
 use std::net::IpAddr;
 
 use base64::Engine;
 use sha1::{Digest, Sha1};
 
+use super::inline_text::InlineText;
 use super::key::{icmp4_counterpart, icmp6_counterpart};
 
-fn addr_bytes(ip: &IpAddr) -> Vec<u8> {
+/// A Community ID v1: `1:` and the 28 base64 characters of a SHA-1.
+pub type CommunityId = InlineText<30>;
+
+/// An address's bytes, in a buffer big enough for IPv6, and how many are used.
+fn addr_bytes(ip: &IpAddr) -> ([u8; 16], usize) {
+    let mut bytes = [0u8; 16];
     match ip {
-        IpAddr::V4(v4) => v4.octets().to_vec(),
-        IpAddr::V6(v6) => v6.octets().to_vec(),
+        IpAddr::V4(v4) => {
+            bytes[..4].copy_from_slice(&v4.octets());
+            (bytes, 4)
+        }
+        IpAddr::V6(v6) => (v6.octets(), 16),
     }
 }
 
@@ -25,7 +35,7 @@ pub fn community_id_v1(
     proto: u8,
     orig_port: u16,
     resp_port: u16,
-) -> String {
+) -> CommunityId {
     let (mut sport, mut dport, has_ports) = match proto {
         6 | 17 | 132 => (orig_port, resp_port, true),
         1 | 58 => (orig_port, resp_port, true),
@@ -44,8 +54,9 @@ pub fn community_id_v1(
         dport = u16::from(counter);
         one_way = ow;
     }
-    let (a, b) = (addr_bytes(&orig), addr_bytes(&resp));
-    let ordered = one_way || (a.as_slice(), sport) < (b.as_slice(), dport);
+    let ((a, a_len), (b, b_len)) = (addr_bytes(&orig), addr_bytes(&resp));
+    let (a, b) = (&a[..a_len], &b[..b_len]);
+    let ordered = one_way || (a, sport) < (b, dport);
     let (src, dst, sp, dp) = if ordered {
         (a, b, sport, dport)
     } else {
@@ -53,17 +64,22 @@ pub fn community_id_v1(
     };
     let mut h = Sha1::new();
     h.update(seed.to_be_bytes());
-    h.update(&src);
-    h.update(&dst);
+    h.update(src);
+    h.update(dst);
     h.update([proto, 0]);
     if has_ports {
         h.update(sp.to_be_bytes());
         h.update(dp.to_be_bytes());
     }
-    format!(
-        "1:{}",
-        base64::engine::general_purpose::STANDARD.encode(h.finalize())
-    )
+    let mut encoded = [0u8; 28];
+    let written = base64::engine::general_purpose::STANDARD
+        .encode_slice(h.finalize(), &mut encoded)
+        .unwrap_or(0);
+    let mut id = CommunityId::new();
+    // 20 bytes encode to exactly 28 characters: "1:" and they fit.
+    let _ = id.write_str("1:");
+    let _ = id.write_str(std::str::from_utf8(&encoded[..written]).unwrap_or_default());
+    id
 }
 
 #[cfg(test)]

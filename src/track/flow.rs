@@ -1,11 +1,13 @@
 //! The state of one flow while it is active, and the record it becomes when it ends.
 
 use std::borrow::Cow;
+use std::fmt::Write;
 use std::net::IpAddr;
 
 use super::app_feed::AppFeed;
-use super::community_id::community_id_v1;
+use super::community_id::{CommunityId, community_id_v1};
 use super::history::History;
+use super::inline_text::InlineText;
 use super::key::FlowKey;
 use super::rtt::{Rtt, Samples};
 use super::tcp::analysis::{self, Seg, TcpFlags, TsharkConv, TsharkDir};
@@ -251,7 +253,7 @@ pub struct Flow {
 #[derive(Debug, Clone)]
 pub struct FlowRecord {
     pub flow_id: u64,
-    pub community_id: String,
+    pub community_id: CommunityId,
     pub proto_name: &'static str,
     pub ip_proto: u8,
     pub ip_version: u8,
@@ -283,13 +285,16 @@ pub struct FlowRecord {
     pub icmp_errors: u32,
 }
 
+/// `flows.tcp_state`: `S<syns>F<fins>`, then `/R` when reset.
+pub type TcpStateText = InlineText<24>;
+
 /// The TCP columns of a flow record.
 #[derive(Debug, Clone)]
 pub struct TcpRecord {
     pub syn_count: u32,
     pub fin_count: u32,
     pub rst_count: u32,
-    pub state: String,
+    pub state: TcpStateText,
     pub complete: bool,
     pub reset: bool,
     pub last_fin_ts: Option<i64>,
@@ -368,10 +373,12 @@ impl Flow {
         })
     }
 
-    /// The flow's record, as it stands now (the application columns are attached later, by
-    /// [`super::AppJoin`]). `end_reason` is why the tracker ended it; the connection's own
-    /// state overrides it (a RST or both FINs seen end a TCP flow as `rst` or `fin`).
+    /// The flow's record, made when it ends (the application columns are attached later, by
+    /// [`super::AppJoin`]). Its history letters move into the record. `end_reason` is why
+    /// the tracker ended it; the connection's own state overrides it (a RST or both FINs seen
+    /// end a TCP flow as `rst` or `fin`).
     pub fn record(&mut self, end_reason: EndReason) -> FlowRecord {
+        let history = self.history.take_letters();
         let o = self.orig_side;
         let r = 1 - o;
         let key = &self.key;
@@ -409,9 +416,7 @@ impl Flow {
             None => (0, 0),
         };
         let conn_state = match key.proto {
-            proto::TCP => tcp
-                .as_deref()
-                .map(|t| t.zeek.conn_state(o, self.history.as_str())),
+            proto::TCP => tcp.as_deref().map(|t| t.zeek.conn_state(o, &history)),
             proto::UDP => Some(match (self.dirs[o].pkts > 0, self.dirs[r].pkts > 0) {
                 (true, true) => "SF",
                 (true, false) => "S0",
@@ -452,7 +457,7 @@ impl Flow {
             app_done: self.app == AppFeed::Done,
             suspended: false,
             conn_state,
-            history: self.history.as_str().to_string(),
+            history,
             tcp: tcp.as_deref().map(|t| tcp_record(t, o)),
             icmp_error: self.icmp_error.map(|(t, c)| format!("{t}/{c}")),
             icmp_errors: self.icmp_errors,
@@ -463,9 +468,11 @@ impl Flow {
 fn tcp_record(t: &TcpFlow, o: usize) -> TcpRecord {
     let r = 1 - o;
     let reset = t.rst_count > 0;
-    let mut state = format!("S{}F{}", t.syn_count, t.fin_count);
+    let mut state = TcpStateText::new();
+    // At most 24 bytes ("S", "F", two u32 and "/R"): it always fits.
+    let _ = write!(state, "S{}F{}", t.syn_count, t.fin_count);
     if reset {
-        state.push_str("/R");
+        let _ = state.write_str("/R");
     }
     let hs = t.rtt.client_side().map(|c| t.rtt.handshake(c));
     let secs = |v: Option<i64>| v.map(|ns| ns as f64 / NS);

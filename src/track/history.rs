@@ -31,6 +31,11 @@ impl History {
         &self.letters
     }
 
+    /// Takes the letters out, leaving none (for a flow's record, made when it ends).
+    pub fn take_letters(&mut self) -> String {
+        std::mem::take(&mut self.letters)
+    }
+
     /// Records `code` the first time `mask` is seen. Returns true if it had been seen before.
     pub fn check(&mut self, mask: u32, code: char) -> bool {
         if self.seen & mask == 0 {

@@ -9,6 +9,7 @@ mod community_id;
 mod flow;
 mod history;
 mod index;
+mod inline_text;
 mod key;
 mod payloads;
 mod rtt;
@@ -19,8 +20,9 @@ pub mod tcp;
 
 pub use app_feed::{AppBatch, AppEvent, AppFeed, DoneRing};
 pub use app_join::{AppJoin, Joined};
-pub use community_id::community_id_v1;
+pub use community_id::{CommunityId, community_id_v1};
 pub use flow::{DirStats, FlowRecord, TcpRecord, WindowStats, proto_name};
+pub use inline_text::InlineText;
 pub use payloads::Payloads;
 pub use rtt::Samples;
 pub use shard::shard_of;

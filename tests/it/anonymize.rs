@@ -83,7 +83,7 @@ fn addresses_community_ids_and_names() {
             f[2].parse().unwrap(),
             f[3].parse().unwrap(),
         );
-        assert_eq!(f[4], want, "Community ID of the anonymized tuple");
+        assert_eq!(f[4], want.as_str(), "Community ID of the anonymized tuple");
         assert_ne!(f[4], r[4]);
     }
 
