@@ -123,6 +123,9 @@ impl AppFlow {
             Parser::Tls(t) => !(t.finished(0) && t.finished(1)),
             Parser::Ssh => self.summary.ssh_client.is_none() || self.summary.ssh_server.is_none(),
             Parser::Quic(q) => !q.quic.done(),
+            Parser::Http(h) => !h.inert(),
+            // A direction with a hole reads no more messages.
+            Parser::DnsTcp(d) => !(d.broken[0] && d.broken[1]),
             _ => true,
         }
     }

@@ -39,8 +39,11 @@ const FLOW_ROWS: usize = 4 * 1024;
 const SEND_BATCH: usize = 1024;
 /// Batches in flight to the builder thread.
 const QUEUE_BATCHES: usize = 8;
-/// Application events gathered before they are handed to the application thread.
-const APP_EVENTS: usize = 4096;
+/// Application events gathered before they are handed to the application thread. Fewer
+/// means the stage's "done with this flow" reaches the tracker sooner (less payload copied
+/// for nothing): 1024 rather than 4096 cut the bytes copied to no use on the payload bench
+/// from 45 to 26 MB.
+const APP_EVENTS: usize = 1024;
 /// Frames between progress updates.
 const PROGRESS_EVERY: u64 = 16 * 1024;
 

@@ -242,6 +242,16 @@ impl HttpConn {
         self.confirmed || (!self.client_failed && looks_like_request(&self.prefix))
     }
 
+    /// Whether no later byte or gap can change what the connection reports: both directions
+    /// stopped (so no message is in progress) and the client's first bytes already kept
+    /// for [`HttpConn::is_http`]. The application stage then stops feeding the flow.
+    pub fn inert(&self) -> bool {
+        self.finished
+            || (self.orig.state == State::Stopped
+                && self.resp.state == State::Stopped
+                && (self.confirmed || self.prefix.len() >= PREFIX_LEN))
+    }
+
     /// Records the first note.
     fn set_note(&mut self, note: &'static str) {
         if self.note.is_none() {

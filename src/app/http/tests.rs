@@ -396,6 +396,42 @@ fn content_gap_inside_and_outside_bodies() {
     assert_eq!(briefs(&c.finish()), ["GET / 200 0 2"]);
 }
 
+#[test]
+fn a_connection_stopped_both_ways_is_inert_and_later_bytes_change_nothing() {
+    // Snapped captures: each direction stops at its first header gap. From then on the
+    // application stage stops feeding the flow, which must not change what it reports.
+    let start = |c: &mut HttpConn| {
+        c.request_data(1, b"GET /a HTTP/1.1\r\nHost: h\r\nUser-");
+        assert!(!c.inert());
+        c.gap(true, 400);
+        assert!(!c.inert(), "the reply direction can still report");
+        c.response_data(2, b"HTTP/1.1 200 OK\r\nContent-");
+        c.gap(false, 1400);
+    };
+    let mut fed = HttpConn::new();
+    start(&mut fed);
+    assert!(fed.inert());
+    fed.request_data(3, b"Agent: x\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+    fed.response_data(4, b"Length: 2\r\n\r\nokHTTP/1.1 404 No\r\n\r\n");
+    fed.gap(true, 10);
+    let mut stopped = HttpConn::new();
+    start(&mut stopped);
+    let (fed_rows, stopped_rows) = (fed.finish(), stopped.finish());
+    assert_eq!(briefs(&fed_rows), briefs(&stopped_rows));
+    assert_eq!(fed_rows.len(), 1);
+    assert_eq!(
+        (fed.note(), fed.is_http()),
+        (stopped.note(), stopped.is_http())
+    );
+    // A client that has sent too little to be recognised keeps the flow fed.
+    let mut short = HttpConn::new();
+    short.request_data(1, b"GET");
+    short.gap(true, 100);
+    short.response_data(2, b"HTTP/1.1 200");
+    short.gap(false, 100);
+    assert!(!short.inert());
+}
+
 /// CRC-32 (IEEE) for hand-built gzip members.
 fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
