@@ -554,10 +554,13 @@ impl Tracker {
         let Some(mut flow) = self.slots[slot as usize].take() else {
             return;
         };
-        self.index.remove(flow.index_hash, slot);
+        // The flow's index entry is a random place in a table of megabytes: ask for it
+        // now, and make the record while it comes (the removal waited on it otherwise).
+        self.index.prefetch(flow.index_hash);
         self.generations[slot as usize] = self.generations[slot as usize].wrapping_add(1);
         self.free.push(slot);
         emit_record(&mut flow, reason, false, out);
+        self.index.remove(flow.index_hash, slot);
     }
 
     /// Ends every remaining flow (end of input) and returns the run's counters.
