@@ -6,6 +6,7 @@
 mod app_feed;
 mod app_join;
 mod community_id;
+mod expiry;
 mod flow;
 mod history;
 mod index;

@@ -6,12 +6,12 @@
 //! finished (its columns are carried); a flow it was still reading is picked up mid-stream
 //! by a new parser at its next payload, its earlier columns carried and completed.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::app_feed::AppFeed;
+use super::expiry::ExpiryQueue;
 use super::flow::{EndReason, Flow};
 use super::index::FlowIndex;
 use super::table::{FragKey, Tracker, emit_record};
@@ -78,7 +78,7 @@ impl Tracker {
             flows,
             generations: self.generations,
             free: self.free,
-            expiry: self.expiry.into_iter().map(|Reverse(e)| e).collect(),
+            expiry: self.expiry.into_entries(),
             fragments: self.fragments.into_iter().collect(),
         };
         (self.stats, state)
@@ -90,11 +90,7 @@ impl Tracker {
         t.slots = state.generations.iter().map(|_| None).collect();
         t.generations = state.generations;
         t.free = state.free;
-        t.expiry = state
-            .expiry
-            .into_iter()
-            .map(Reverse)
-            .collect::<BinaryHeap<_>>();
+        t.expiry = ExpiryQueue::from_entries(state.expiry);
         t.fragments.extend(state.fragments);
         let mut index = FlowIndex::new();
         for (slot, mut flow) in state.flows {

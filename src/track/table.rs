@@ -1,12 +1,12 @@
 //! The flow table: active flows by key, their expiry order, and the per-packet update that
 //! ties Zeek's connection logic, tshark's flags, RTT and window statistics together.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::app_feed::{AppFeed, DoneRing, feed_app};
+use super::expiry::ExpiryQueue;
 use super::flow::{DirStats, EndReason, FirstSegment, Flow, TcpFlow};
 use super::history::History;
 use super::index::{FlowIndex, prefetch};
@@ -43,7 +43,7 @@ pub struct Tracker {
     pub(super) generations: Vec<u32>,
     pub(super) free: Vec<u32>,
     /// (expiry time, slot, generation), one entry per active flow, checked lazily.
-    pub(super) expiry: BinaryHeap<Reverse<(i64, u32, u32)>>,
+    pub(super) expiry: ExpiryQueue,
     pub(super) fragments: HashMap<FragKey, (u16, u16), Hasher>,
     /// This tracker's share of the flows when tracking is split across threads: shard
     /// `k` of `n` takes the packets whose address pair hashes to `k` (None: every packet).
@@ -87,7 +87,7 @@ impl Tracker {
             slots: Vec::new(),
             generations: Vec::new(),
             free: Vec::new(),
-            expiry: BinaryHeap::new(),
+            expiry: ExpiryQueue::default(),
             fragments: HashMap::with_hasher(Hasher::new()),
             shard: None,
             stats: TrackStats::default(),
@@ -107,6 +107,18 @@ impl Tracker {
             proto::UDP => self.opts.udp_timeout_ns,
             proto::ICMP | proto::ICMPV6 => self.opts.icmp_timeout_ns,
             _ => self.opts.other_timeout_ns,
+        }
+    }
+
+    /// The expiry queue kind of `f`'s entries: one per timeout, so that entries of a kind
+    /// come in time order.
+    fn expiry_kind(f: &Flow) -> usize {
+        match (f.closed_at, f.key.proto) {
+            (Some(_), _) => 4,
+            (None, proto::TCP) => 0,
+            (None, proto::UDP) => 1,
+            (None, proto::ICMP | proto::ICMPV6) => 2,
+            (None, _) => 3,
         }
     }
 
@@ -310,8 +322,8 @@ impl Tracker {
                 let linger_end = ts.saturating_add(self.opts.close_linger_ns);
                 if linger_end < flow.scheduled_at {
                     flow.scheduled_at = linger_end;
-                    self.expiry
-                        .push(Reverse((linger_end, slot, self.generations[slot as usize])));
+                    let entry = (linger_end, slot, self.generations[slot as usize]);
+                    self.expiry.push(entry, Self::expiry_kind(flow));
                 }
             }
         } else if key.proto == proto::UDP {
@@ -492,19 +504,20 @@ impl Tracker {
             }
         };
         let expires = self.expires_at(&flow);
+        let kind = Self::expiry_kind(&flow);
         let mut flow = flow;
         flow.scheduled_at = expires;
         self.slots[slot as usize] = Some(flow);
         self.index.insert(hash, slot);
         self.expiry
-            .push(Reverse((expires, slot, self.generations[slot as usize])));
+            .push((expires, slot, self.generations[slot as usize]), kind);
         self.stats.peak_active = self.stats.peak_active.max(self.index.len());
         slot
     }
 
     /// Ends every flow whose expiry time is before `now`.
     fn expire(&mut self, now: i64, out: &mut dyn FlowSink) {
-        while let Some(&Reverse((at, slot, generation))) = self.expiry.peek() {
+        while let Some((at, slot, generation)) = self.expiry.peek() {
             if at > now {
                 break;
             }
@@ -521,10 +534,11 @@ impl Tracker {
             }
             let real = self.expires_at(flow);
             if real > now {
+                let kind = Self::expiry_kind(flow);
                 if let Some(f) = self.slots[slot as usize].as_mut() {
                     f.scheduled_at = real;
                 }
-                self.expiry.push(Reverse((real, slot, generation)));
+                self.expiry.push((real, slot, generation), kind);
                 continue;
             }
             let reason = if flow.closed_at.is_some() {
@@ -537,7 +551,7 @@ impl Tracker {
     }
 
     fn evict_one(&mut self, out: &mut dyn FlowSink) -> bool {
-        while let Some(Reverse((at, slot, generation))) = self.expiry.pop() {
+        while let Some((at, slot, generation)) = self.expiry.pop() {
             let current = self.slots[slot as usize]
                 .as_ref()
                 .is_some_and(|f| f.scheduled_at == at);
