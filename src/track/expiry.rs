@@ -15,8 +15,24 @@ use std::collections::{BinaryHeap, VecDeque};
 /// An expiry entry: the time, the flow's slot and the slot's generation when queued.
 pub type Entry = (i64, u32, u32);
 
-/// Kinds of entries with queues of their own (see [`ExpiryQueue::push`]).
-pub const KINDS: usize = 5;
+/// What an entry's time is counted from: one timeout each, so that the entries of a kind
+/// usually come in time order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryKind {
+    /// An open TCP flow (TCP inactivity timeout).
+    Tcp,
+    /// A UDP flow.
+    Udp,
+    /// An ICMP flow.
+    Icmp,
+    /// Any other protocol.
+    Other,
+    /// A flow whose connection closed (the linger after the close).
+    Closed,
+}
+
+/// Kinds of entries, each with a queue of its own.
+const KINDS: usize = 5;
 
 /// Active flows' expiry entries, smallest first.
 #[derive(Debug, Default)]
@@ -26,11 +42,14 @@ pub struct ExpiryQueue {
 }
 
 impl ExpiryQueue {
-    /// Adds an entry of `kind` (below [`KINDS`]; entries of one kind usually come in order).
-    pub fn push(&mut self, entry: Entry, kind: usize) {
-        match self.queues.get_mut(kind) {
-            Some(q) if q.back().is_none_or(|&last| last < entry) => q.push_back(entry),
-            _ => self.out_of_order.push(Reverse(entry)),
+    /// Adds an entry of `kind`: at the back of that kind's queue when it comes after the
+    /// last one there, else into the heap.
+    pub fn push(&mut self, entry: Entry, kind: ExpiryKind) {
+        let queue = &mut self.queues[kind as usize];
+        if queue.back().is_none_or(|&last| last < entry) {
+            queue.push_back(entry);
+        } else {
+            self.out_of_order.push(Reverse(entry));
         }
     }
 
@@ -100,10 +119,18 @@ mod tests {
             // Mostly rising times, some steps back, ties, and pops in between.
             let r = next(&mut seed);
             now += (r % 5) as i64 - 1;
-            let kind = (r >> 8) as usize % (KINDS + 1);
-            let delay = [100, 30, 10, 60, 5, 1][kind];
+            let k = (r >> 8) as usize % KINDS;
+            let kinds = [
+                ExpiryKind::Tcp,
+                ExpiryKind::Udp,
+                ExpiryKind::Icmp,
+                ExpiryKind::Other,
+                ExpiryKind::Closed,
+            ];
+            // The delay is drawn apart from the kind, so a kind also gets entries out of order.
+            let delay = [100, 30, 10, 60, 5, 1][(r >> 12) as usize % 6];
             let entry = (now + delay, (r >> 20) as u32 % 64, step);
-            queue.push(entry, kind);
+            queue.push(entry, kinds[k]);
             heap.push(Reverse(entry));
             if r.is_multiple_of(3) {
                 assert_eq!(queue.peek(), heap.peek().map(|&Reverse(e)| e));

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::app_feed::{AppFeed, DoneRing, feed_app};
-use super::expiry::ExpiryQueue;
+use super::expiry::{ExpiryKind, ExpiryQueue};
 use super::flow::{DirStats, EndReason, FirstSegment, Flow, TcpFlow};
 use super::history::History;
 use super::index::{FlowIndex, prefetch};
@@ -43,6 +43,7 @@ pub struct Tracker {
     pub(super) generations: Vec<u32>,
     pub(super) free: Vec<u32>,
     /// (expiry time, slot, generation), one entry per active flow, checked lazily.
+    /// Smallest first (`track/expiry.rs`).
     pub(super) expiry: ExpiryQueue,
     pub(super) fragments: HashMap<FragKey, (u16, u16), Hasher>,
     /// This tracker's share of the flows when tracking is split across threads: shard
@@ -112,13 +113,13 @@ impl Tracker {
 
     /// The expiry queue kind of `f`'s entries: one per timeout, so that entries of a kind
     /// come in time order.
-    fn expiry_kind(f: &Flow) -> usize {
+    fn expiry_kind(f: &Flow) -> ExpiryKind {
         match (f.closed_at, f.key.proto) {
-            (Some(_), _) => 4,
-            (None, proto::TCP) => 0,
-            (None, proto::UDP) => 1,
-            (None, proto::ICMP | proto::ICMPV6) => 2,
-            (None, _) => 3,
+            (Some(_), _) => ExpiryKind::Closed,
+            (None, proto::TCP) => ExpiryKind::Tcp,
+            (None, proto::UDP) => ExpiryKind::Udp,
+            (None, proto::ICMP | proto::ICMPV6) => ExpiryKind::Icmp,
+            (None, _) => ExpiryKind::Other,
         }
     }
 
