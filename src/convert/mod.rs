@@ -32,8 +32,8 @@ use tracking::{Next, TrackerThread};
 
 /// Rows per record batch handed to the sinks.
 pub const BATCH_ROWS: usize = 64 * 1024;
-/// Finished flows handed on at a time: a flow record weighs about 700 bytes with its text,
-/// ten times a packet's, so that a flood of one-packet flows keeps the queues small.
+/// Finished flows handed on at a time: a flow record weighs about 600 bytes, ten times a
+/// packet's, so that a flood of one-packet flows keeps the queues small.
 const FLOW_ROWS: usize = 4 * 1024;
 /// Frames handed to the trackers (and on to the builder) at a time.
 const SEND_BATCH: usize = 1024;

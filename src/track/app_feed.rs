@@ -159,11 +159,13 @@ pub(super) fn feed_app(
         AppFeed::Idle if wire_len == 0 => return,
         AppFeed::Idle => {
             let tcp = flow.key.proto == proto::TCP;
-            let (client, isn) = match () {
-                _ if !tcp => (side, [None, None]),
+            let (client, isn) = if !tcp {
+                (side, [None, None])
+            } else if flow.app_midstream {
                 // Resumed mid-stream: the stage takes the stream from where it is now.
-                _ if flow.app_midstream => (flow.orig_side, [None, None]),
-                _ => (flow.orig_side, flow.isn()),
+                (flow.orig_side, [None, None])
+            } else {
+                (flow.orig_side, flow.isn())
             };
             out.app().events.push(AppEvent::Open {
                 flow_id: flow.id,

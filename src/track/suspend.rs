@@ -1,6 +1,7 @@
 //! A tracker stopped between two `convert --append` batches and started again where it
-//! stopped: every active flow, its TCP and RTT state and the expiry order are kept, so a flow that goes on in the next batch is one flow, exactly as if
-//! both batches had been one run.
+//! stopped: every active flow, its TCP and RTT state and the expiry order are kept, so a
+//! flow that goes on in the next batch is one flow, exactly as if both batches had been one
+//! run.
 //!
 //! The application stage's parsers are not kept. A flow the stage had finished with stays
 //! finished (its columns are carried); a flow it was still reading is picked up mid-stream
