@@ -5,9 +5,10 @@
 use super::detect;
 use super::dns::{self, DnsMessage, DnsTcpStream};
 use super::http::{HttpConn, HttpTx};
+use super::learnt::Learnt;
 use super::quic::{self, QuicFlow};
 use super::reassembly::{Chunk, Reassembler};
-use super::rows::{AppSink, AppSummary, DnsRow, HttpRow};
+use super::rows::{AppSink, DnsRow, HttpRow};
 use super::tls::{self, HandshakeStream, Hello, TlsStream, Transport};
 
 /// UDP ports where DNS is expected (DNS, NetBIOS name service, mDNS, LLMNR), as Zeek
@@ -80,40 +81,56 @@ struct QuicState {
     hello: [HandshakeStream; 2],
 }
 
-/// Application state of one flow.
-pub struct AppFlow {
-    udp: bool,
-    ports: [u16; 2],
-    /// Flow-key side that acts as the client (sent the first payload, or the SYN).
-    client: usize,
+/// A TCP flow's byte streams, by flow-key side.
+#[derive(Default)]
+struct TcpStreams {
     streams: [Reassembler; 2],
     /// The start of each side's stream, kept until the flow is recognised.
     sniff: [Vec<u8>; 2],
+}
+
+/// Application state of one flow. Small (a UDP flow holds no stream state, and the columns
+/// beyond the services are allocated when first learnt), since a capture may hold
+/// hundreds of thousands of flows at once.
+pub struct AppFlow {
     parser: Parser,
-    summary: AppSummary,
+    /// TCP only.
+    tcp: Option<Box<TcpStreams>>,
+    learnt: Learnt,
     http_depth: u32,
+    ports: [u16; 2],
+    /// Flow-key side that acts as the client (sent the first payload, or the SYN).
+    client: u8,
+    udp: bool,
 }
 
 impl AppFlow {
     /// State for a flow between `ports` (by flow-key side), whose client is `client`;
     /// `isn` gives each side's initial sequence number when its SYN was seen.
     pub fn new(udp: bool, ports: [u16; 2], client: usize, isn: [Option<u32>; 2]) -> Self {
-        let mut streams: [Reassembler; 2] = Default::default();
-        for (s, isn) in streams.iter_mut().zip(isn) {
-            if let Some(isn) = isn {
-                s.segment(isn, true, &[], 0, &mut |_| {});
+        let tcp = (!udp).then(|| {
+            let mut tcp = Box::<TcpStreams>::default();
+            for (s, isn) in tcp.streams.iter_mut().zip(isn) {
+                if let Some(isn) = isn {
+                    s.segment(isn, true, &[], 0, &mut |_| {});
+                }
             }
-        }
+            tcp
+        });
         AppFlow {
-            udp,
-            ports,
-            client,
-            streams,
-            sniff: Default::default(),
             parser: Parser::Undecided,
-            summary: AppSummary::default(),
+            tcp,
+            learnt: Learnt::default(),
             http_depth: 0,
+            ports,
+            client: client.min(1) as u8,
+            udp,
         }
+    }
+
+    /// Flow-key side that acts as the client.
+    fn client(&self) -> usize {
+        usize::from(self.client)
     }
 
     /// Whether the flow's later packets can still teach anything.
@@ -121,7 +138,10 @@ impl AppFlow {
         match &self.parser {
             Parser::Finished => false,
             Parser::Tls(t) => !(t.finished(0) && t.finished(1)),
-            Parser::Ssh => self.summary.ssh_client.is_none() || self.summary.ssh_server.is_none(),
+            Parser::Ssh => self
+                .learnt
+                .known()
+                .is_none_or(|s| s.ssh_client.is_none() || s.ssh_server.is_none()),
             Parser::Quic(q) => !q.quic.done(),
             Parser::Http(h) => !h.inert(),
             // A direction with a hole reads no more messages.
@@ -141,18 +161,20 @@ impl AppFlow {
             Parser::Quic(q) => q.quic.held() + q.hello[0].held() + q.hello[1].held(),
             Parser::Undecided | Parser::Finished | Parser::Ssh | Parser::DnsUdp => 0,
         };
-        self.streams[0].held()
-            + self.streams[1].held()
-            + self.sniff[0].capacity()
-            + self.sniff[1].capacity()
-            + parser
+        let streams = self.tcp.as_ref().map_or(0, |t| {
+            t.streams[0].held()
+                + t.streams[1].held()
+                + t.sniff[0].capacity()
+                + t.sniff[1].capacity()
+        });
+        streams + parser
     }
 
     /// Records that the flow was cut short by the application stage's memory budget
     /// (`app_note` = `app_memory`, unless another reason came first); the stage then
     /// finishes it with what it learnt so far.
     pub fn cut_short_by_memory(&mut self) {
-        self.summary.note.get_or_insert("app_memory");
+        self.learnt.note("app_memory");
     }
 
     /// Takes one packet of the flow.
@@ -163,21 +185,23 @@ impl AppFlow {
             }
             return;
         }
-        let Some(seg) = p.tcp else { return };
-        // The stream is taken out while it delivers, so that the parsers can be fed.
-        let mut stream = std::mem::take(&mut self.streams[p.side]);
-        stream.segment(seg.seq, seg.syn, p.bytes, p.wire_len, &mut |c| {
-            self.stream_chunk(p.side, p.ts, c, flow_id, out)
+        let (Some(seg), Some(mut tcp)) = (p.tcp, self.tcp.take()) else {
+            return;
+        };
+        // The streams are taken out while they deliver, so that the parsers can be fed.
+        let TcpStreams { streams, sniff } = &mut *tcp;
+        streams[p.side.min(1)].segment(seg.seq, seg.syn, p.bytes, p.wire_len, &mut |c| {
+            self.stream_chunk(p.side, p.ts, c, sniff, flow_id, out)
         });
-        self.streams[p.side] = stream;
+        self.tcp = Some(tcp);
     }
 
     /// Ends the flow: what is still held is parsed, and the flow's columns returned.
-    pub fn finish(mut self, flow_id: u64, ts: i64, out: &mut dyn AppSink) -> AppSummary {
-        if !self.udp {
-            for side in 0..2 {
-                let mut stream = std::mem::take(&mut self.streams[side]);
-                stream.flush(&mut |c| self.stream_chunk(side, ts, c, flow_id, out));
+    pub fn finish(mut self, flow_id: u64, ts: i64, out: &mut dyn AppSink) -> Learnt {
+        if let Some(mut tcp) = self.tcp.take() {
+            let TcpStreams { streams, sniff } = &mut *tcp;
+            for (side, stream) in streams.iter_mut().enumerate() {
+                stream.flush(&mut |c| self.stream_chunk(side, ts, c, sniff, flow_id, out));
             }
         }
         match &mut self.parser {
@@ -186,18 +210,19 @@ impl AppFlow {
                 self.emit_http(done, flow_id, out);
             }
             Parser::DnsTcp(d) => {
+                let client = usize::from(self.client);
                 // A message cut by the end of the stream is read as far as it goes, as Zeek does.
                 for side in 0..2 {
                     if !d.broken[side]
                         && let Some(Ok(msg)) = d.streams[side].finish()
                     {
-                        out.dns(dns_row(msg, ts, flow_id, side == self.client, "tcp"));
+                        out.dns(dns_row(msg, ts, flow_id, side == client, "tcp"));
                     }
                 }
             }
             _ => {}
         }
-        self.summary
+        self.learnt
     }
 
     // ---- TCP ----
@@ -207,6 +232,7 @@ impl AppFlow {
         side: usize,
         ts: i64,
         chunk: Chunk<'_>,
+        sniff: &mut [Vec<u8>; 2],
         flow_id: u64,
         out: &mut dyn AppSink,
     ) {
@@ -215,14 +241,14 @@ impl AppFlow {
                 self.parser = Parser::Finished;
                 return;
             };
-            let from_client = side == self.client;
-            if self.sniff[side].is_empty() {
+            let from_client = side == self.client();
+            if sniff[side].is_empty() {
                 // Most streams say what they are in their first segment: no copy then.
                 let first = &d[..d.len().min(SNIFF_BYTES)];
-                let kept = self.sniff[1 - side].len() + first.len();
+                let kept = sniff[1 - side].len() + first.len();
                 self.decide(recognise_stream(first, from_client, self.ports, kept));
                 if !matches!(self.parser, Parser::Undecided) {
-                    let other = std::mem::take(&mut self.sniff[1 - side]);
+                    let other = std::mem::take(&mut sniff[1 - side]);
                     if !other.is_empty() {
                         self.parse_stream(1 - side, ts, Chunk::Data(&other), flow_id, out);
                     }
@@ -230,21 +256,21 @@ impl AppFlow {
                     return;
                 }
             }
-            let room = SNIFF_BYTES.saturating_sub(self.sniff[side].len());
-            if self.sniff[side].is_empty() {
+            let room = SNIFF_BYTES.saturating_sub(sniff[side].len());
+            if sniff[side].is_empty() {
                 // The chunk alone did not say: keep it (it was already looked at).
-                self.sniff[side].extend_from_slice(&d[..d.len().min(room)]);
+                sniff[side].extend_from_slice(&d[..d.len().min(room)]);
             } else {
-                self.sniff[side].extend_from_slice(&d[..d.len().min(room)]);
-                let kept = self.sniff[0].len() + self.sniff[1].len();
-                let verdict = recognise_stream(&self.sniff[side], from_client, self.ports, kept);
+                sniff[side].extend_from_slice(&d[..d.len().min(room)]);
+                let kept = sniff[0].len() + sniff[1].len();
+                let verdict = recognise_stream(&sniff[side], from_client, self.ports, kept);
                 self.decide(verdict);
             }
             if matches!(self.parser, Parser::Undecided) {
                 return;
             }
             // Hand the parser everything kept so far, this chunk included.
-            let both = std::mem::take(&mut self.sniff);
+            let both = std::mem::take(sniff);
             for s in [1 - side, side] {
                 if !both[s].is_empty() {
                     self.parse_stream(s, ts, Chunk::Data(&both[s]), flow_id, out);
@@ -261,7 +287,7 @@ impl AppFlow {
     /// Takes the parser (and service) a recogniser chose.
     fn decide(&mut self, (service, parser): (Option<&'static str>, Parser)) {
         if let Some(s) = service {
-            self.summary.services.push(s);
+            self.learnt.add_service(s);
         }
         self.parser = parser;
     }
@@ -274,7 +300,7 @@ impl AppFlow {
         flow_id: u64,
         out: &mut dyn AppSink,
     ) {
-        let from_client = side == self.client;
+        let from_client = side == self.client();
         match &mut self.parser {
             Parser::Tls(t) => {
                 if t.finished(side) {
@@ -283,16 +309,16 @@ impl AppFlow {
                 match chunk {
                     Chunk::Data(d) => {
                         if let Some(hello) = t.streams[side].feed(d) {
-                            apply_hello(&mut self.summary, hello);
+                            apply_hello(&mut self.learnt, hello);
                         }
                     }
                     Chunk::Gap(_) => {
                         t.broken[side] = true;
-                        self.summary.note.get_or_insert("tls_gap");
+                        self.learnt.note("tls_gap");
                     }
                 }
                 if let Some(n) = t.streams[side].note() {
-                    self.summary.note.get_or_insert(n);
+                    self.learnt.note(n);
                 }
             }
             Parser::Http(h) => {
@@ -302,17 +328,18 @@ impl AppFlow {
                     Chunk::Gap(g) => h.gap(from_client, g),
                 }
                 if let Some(n) = h.note() {
-                    self.summary.note.get_or_insert(n);
+                    self.learnt.note(n);
                 }
                 let done = h.take_done();
                 self.emit_http(done, flow_id, out);
             }
             Parser::Ssh => {
                 if let Chunk::Data(d) = chunk {
+                    let known = self.learnt.details();
                     let banner = if from_client {
-                        &mut self.summary.ssh_client
+                        &mut known.ssh_client
                     } else {
-                        &mut self.summary.ssh_server
+                        &mut known.ssh_server
                     };
                     if banner.is_none() {
                         *banner = detect::ssh_banner(first_line(d));
@@ -331,11 +358,11 @@ impl AppFlow {
                     }
                     Chunk::Gap(_) => {
                         d.broken[side] = true;
-                        self.summary.note.get_or_insert("dns_tcp_gap");
+                        self.learnt.note("dns_tcp_gap");
                     }
                 }
                 if let Some(n) = d.streams[side].note() {
-                    self.summary.note.get_or_insert(n);
+                    self.learnt.note(n);
                 }
             }
             _ => {}
@@ -345,11 +372,12 @@ impl AppFlow {
     fn emit_http(&mut self, done: Vec<HttpTx>, flow_id: u64, out: &mut dyn AppSink) {
         for tx in done {
             self.http_depth += 1;
-            if self.summary.server_name.is_none() {
-                self.summary.server_name.clone_from(&tx.host);
+            let known = self.learnt.details();
+            if known.server_name.is_none() {
+                known.server_name.clone_from(&tx.host);
             }
             if self.http_depth == 1 {
-                self.summary.http_user_agent.clone_from(&tx.user_agent);
+                known.http_user_agent.clone_from(&tx.user_agent);
             }
             out.http(HttpRow {
                 flow_id,
@@ -362,7 +390,7 @@ impl AppFlow {
     // ---- UDP ----
 
     fn datagram(&mut self, p: &AppPacket<'_>, flow_id: u64, out: &mut dyn AppSink) {
-        let from_client = p.side == self.client;
+        let from_client = p.side == self.client();
         if matches!(self.parser, Parser::Undecided) {
             self.recognise_datagram(p.bytes);
         }
@@ -378,15 +406,17 @@ impl AppFlow {
                     let bytes = q.quic.take_crypto(client);
                     if !bytes.is_empty() {
                         for hello in q.hello[i].feed(&bytes) {
-                            apply_hello(&mut self.summary, hello);
+                            apply_hello(&mut self.learnt, hello);
                         }
                     }
                 }
-                if self.summary.quic_version.is_none() {
-                    self.summary.quic_version = q.quic.version().map(quic::version_name);
+                if self.learnt.known().is_none_or(|s| s.quic_version.is_none())
+                    && let Some(version) = q.quic.version()
+                {
+                    self.learnt.details().quic_version = Some(quic::version_name(version));
                 }
                 if let Some(n) = q.quic.note().or(q.hello[0].note()).or(q.hello[1].note()) {
-                    self.summary.note.get_or_insert(n);
+                    self.learnt.note(n);
                 }
             }
             _ => {}
@@ -409,7 +439,7 @@ impl AppFlow {
             (Some("dns"), Parser::DnsUdp)
         } else if tls::looks_like_dtls(d) {
             if let Some(hello) = tls::dtls_hello(d) {
-                apply_hello(&mut self.summary, hello);
+                apply_hello(&mut self.learnt, hello);
             }
             (Some("dtls"), Parser::Finished)
         } else if detect::is_dhcp(d) {
@@ -422,7 +452,7 @@ impl AppFlow {
             (None, Parser::Finished)
         };
         if let Some(s) = service {
-            self.summary.services.push(s);
+            self.learnt.add_service(s);
         }
         self.parser = parser;
     }
@@ -484,12 +514,11 @@ fn first_line(d: &[u8]) -> &[u8] {
 }
 
 /// Records what a TLS hello says in the flow's columns.
-fn apply_hello(summary: &mut AppSummary, hello: Hello) {
+fn apply_hello(learnt: &mut Learnt, hello: Hello) {
     match hello {
         Hello::Client(ch) => {
-            if !summary.services.contains(&"ssl") {
-                summary.services.push("ssl");
-            }
+            learnt.add_service("ssl");
+            let summary = learnt.details();
             if summary.ja3.is_some() {
                 return; // a second ClientHello (after a HelloRetryRequest) changes nothing
             }
@@ -508,6 +537,7 @@ fn apply_hello(summary: &mut AppSummary, hello: Hello) {
             }
         }
         Hello::Server(sh) => {
+            let summary = learnt.details();
             summary.tls_version = Some(tls::version_name(sh.version));
             summary.tls_version_from_server = true;
         }

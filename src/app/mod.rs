@@ -11,10 +11,12 @@ mod conn;
 pub mod detect;
 pub mod dns;
 pub mod http;
+mod learnt;
 pub mod quic;
 pub mod reassembly;
 mod rows;
 pub mod tls;
 
 pub use conn::{AppFlow, AppPacket, TcpSegment};
+pub use learnt::Learnt;
 pub use rows::{AppRows, AppSink, AppSummary, DnsRow, HttpRow};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::app_feed::{AppBatch, AppEvent, DoneRing};
 use super::flow::FlowRecord;
-use crate::app::{AppFlow, AppPacket, AppRows, AppSummary};
+use crate::app::{AppFlow, AppPacket, AppRows, Learnt};
 
 /// Most bytes the application state of all flows may hold between packets (early TCP
 /// segments, partial messages, decoders). Each flow's buffers are bounded (16 KiB per
@@ -21,7 +21,8 @@ pub const APP_MEMORY_BUDGET: usize = 256 << 20;
 enum Entry {
     /// Fed, holding this many bytes after its last packet.
     Active(Box<AppFlow>, usize),
-    Done(Box<AppSummary>),
+    /// Done with: what it learnt, until the flow ends.
+    Done(Learnt),
     /// Briefly, while an active flow is being finished.
     Finishing,
 }
@@ -131,7 +132,7 @@ impl AppJoin {
                         }
                         let (id, ts) = (record.flow_id, record.last_ts);
                         record.app_done = matches!(entry, Entry::Done(_));
-                        let learnt = *finish(&mut entry, id, ts, &mut out.rows);
+                        let learnt = finish(&mut entry, id, ts, &mut out.rows).into_summary();
                         // A flow resumed by `convert --append` carries what was learnt before.
                         match record.app.as_mut() {
                             Some(before) => before.continue_with(learnt),
@@ -159,11 +160,11 @@ impl AppJoin {
 }
 
 /// Ends an entry's parsing (if still active) and takes its summary.
-fn finish(entry: &mut Entry, flow_id: u64, ts: i64, rows: &mut AppRows) -> Box<AppSummary> {
+fn finish(entry: &mut Entry, flow_id: u64, ts: i64, rows: &mut AppRows) -> Learnt {
     match std::mem::replace(entry, Entry::Finishing) {
-        Entry::Active(app, _) => Box::new(app.finish(flow_id, ts, rows)),
-        Entry::Done(summary) => summary,
-        Entry::Finishing => Box::default(),
+        Entry::Active(app, _) => app.finish(flow_id, ts, rows),
+        Entry::Done(learnt) => learnt,
+        Entry::Finishing => Learnt::default(),
     }
 }
 
@@ -216,8 +217,8 @@ mod tests {
         let mut out = Joined::default();
         join.run(&mut batch, &mut out);
         assert!(join.held() <= 40_000, "{} bytes held", join.held());
-        let note = |id: u64| match &join.flows[&id] {
-            Entry::Done(summary) => summary.note,
+        let note = |id: u64| match join.flows.get(&id) {
+            Some(Entry::Done(learnt)) => learnt.note_text(),
             _ => None,
         };
         // Four flows fit (8,000 bytes and their bookkeeping each); the fifth and later do not.
