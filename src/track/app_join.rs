@@ -17,14 +17,21 @@ use crate::app::{AppFlow, AppPacket, AppRows, Learnt};
 /// what it learnt so far and `app_note` = `app_memory`.
 pub const APP_MEMORY_BUDGET: usize = 256 << 20;
 
-/// A flow's application state, while it is fed and once it is done.
+/// A flow's application state, while it is fed and once it is done: one pointer, so that
+/// the map of hundreds of thousands of flows stays small.
 enum Entry {
-    /// Fed, holding this many bytes after its last packet.
-    Active(Box<AppFlow>, usize),
+    /// Fed.
+    Active(Box<Fed>),
     /// Done with: what it learnt, until the flow ends.
-    Done(Learnt),
+    Done(Box<Learnt>),
     /// Briefly, while an active flow is being finished.
     Finishing,
+}
+
+/// A flow being fed, and the bytes it held after its last packet.
+struct Fed {
+    app: AppFlow,
+    held: usize,
 }
 
 /// Application state of every flow the tracker has opened and not yet finished.
@@ -80,7 +87,8 @@ impl AppJoin {
                     isn,
                 } => {
                     let app = AppFlow::new(udp, ports, client, isn);
-                    self.flows.insert(flow_id, Entry::Active(Box::new(app), 0));
+                    let fed = Fed { app, held: 0 };
+                    self.flows.insert(flow_id, Entry::Active(Box::new(fed)));
                 }
                 AppEvent::Packet {
                     flow_id,
@@ -96,9 +104,10 @@ impl AppJoin {
                     let Some(entry) = self.flows.get_mut(&flow_id) else {
                         continue;
                     };
-                    let Entry::Active(app, held) = entry else {
+                    let Entry::Active(fed) = entry else {
                         continue;
                     };
+                    let Fed { app, held } = &mut **fed;
                     let packet = AppPacket {
                         ts,
                         side: usize::from(side),
@@ -118,7 +127,7 @@ impl AppJoin {
                     if over_budget || !app.wants_more() {
                         self.held -= now;
                         let summary = finish(entry, flow_id, last_ts, &mut out.rows);
-                        *entry = Entry::Done(summary);
+                        *entry = Entry::Done(Box::new(summary));
                         self.done.mark(flow_id);
                     }
                 }
@@ -127,8 +136,8 @@ impl AppJoin {
                         continue;
                     };
                     if let Some(mut entry) = self.flows.remove(&record.flow_id) {
-                        if let Entry::Active(_, held) = entry {
-                            self.held -= held;
+                        if let Entry::Active(fed) = &entry {
+                            self.held -= fed.held;
                         }
                         let (id, ts) = (record.flow_id, record.last_ts);
                         record.app_done = matches!(entry, Entry::Done(_));
@@ -162,8 +171,8 @@ impl AppJoin {
 /// Ends an entry's parsing (if still active) and takes its summary.
 fn finish(entry: &mut Entry, flow_id: u64, ts: i64, rows: &mut AppRows) -> Learnt {
     match std::mem::replace(entry, Entry::Finishing) {
-        Entry::Active(app, _) => app.finish(flow_id, ts, rows),
-        Entry::Done(learnt) => learnt,
+        Entry::Active(fed) => fed.app.finish(flow_id, ts, rows),
+        Entry::Done(learnt) => *learnt,
         Entry::Finishing => Learnt::default(),
     }
 }

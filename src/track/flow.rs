@@ -279,7 +279,7 @@ pub struct FlowRecord {
     /// batch replaces this row.
     pub suspended: bool,
     pub conn_state: Option<&'static str>,
-    pub history: String,
+    pub history: compact_str::CompactString,
     pub tcp: Option<TcpRecord>,
     pub icmp_error: Option<String>,
     pub icmp_errors: u32,

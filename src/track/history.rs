@@ -2,10 +2,13 @@
 //! did it, lower case for the responder; most letters once per direction, some (`T`, `W`,
 //! `G`, `C`) again each time their count reaches 10, 100, 1000, …
 
+use compact_str::CompactString;
+
 /// The history string of a flow and the events already recorded.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct History {
-    letters: String,
+    /// Inline up to 24 letters (nearly every flow), on the heap beyond.
+    letters: CompactString,
     seen: u32,
 }
 
@@ -32,7 +35,7 @@ impl History {
     }
 
     /// Takes the letters out, leaving none (for a flow's record, made when it ends).
-    pub fn take_letters(&mut self) -> String {
+    pub fn take_letters(&mut self) -> CompactString {
         std::mem::take(&mut self.letters)
     }
 
