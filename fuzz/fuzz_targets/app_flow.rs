@@ -45,6 +45,6 @@ fuzz_target!(|data: &[u8]| {
         };
         flow.packet(&packet, 1, &mut sink);
     }
-    let summary = flow.finish(1, ts, &mut sink);
+    let summary = flow.finish(1, ts, &mut sink).into_summary();
     let _ = (summary, sink.dns, sink.http);
 });

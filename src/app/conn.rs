@@ -185,7 +185,8 @@ impl AppFlow {
             }
             return;
         }
-        let (Some(seg), Some(mut tcp)) = (p.tcp, self.tcp.take()) else {
+        let Some(seg) = p.tcp else { return };
+        let Some(mut tcp) = self.tcp.take() else {
             return;
         };
         // The streams are taken out while they deliver, so that the parsers can be fed.

@@ -128,4 +128,11 @@ mod tests {
         assert!(l.known().is_none());
         assert!(size_of::<Learnt>() <= 32);
     }
+
+    #[test]
+    fn a_flow_state_stays_small() {
+        // Hundreds of thousands of flows can be open at once (docs/architecture.md).
+        let size = size_of::<crate::app::AppFlow>();
+        assert!(size <= 80, "AppFlow is {size} bytes");
+    }
 }
