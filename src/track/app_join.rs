@@ -126,8 +126,8 @@ impl AppJoin {
                     }
                     if over_budget || !app.wants_more() {
                         self.held -= now;
-                        let summary = finish(entry, flow_id, last_ts, &mut out.rows);
-                        *entry = Entry::Done(Box::new(summary));
+                        let learnt = finish(entry, flow_id, last_ts, &mut out.rows);
+                        *entry = Entry::Done(Box::new(learnt));
                         self.done.mark(flow_id);
                     }
                 }
