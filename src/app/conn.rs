@@ -94,14 +94,13 @@ struct TcpStreams {
 /// hundreds of thousands of flows at once.
 pub struct AppFlow {
     parser: Parser,
-    /// TCP only.
+    /// A TCP flow's streams (None: a UDP flow, which is read datagram by datagram).
     tcp: Option<Box<TcpStreams>>,
     learnt: Learnt,
     http_depth: u32,
     ports: [u16; 2],
     /// Flow-key side that acts as the client (sent the first payload, or the SYN).
     client: u8,
-    udp: bool,
 }
 
 impl AppFlow {
@@ -124,7 +123,6 @@ impl AppFlow {
             http_depth: 0,
             ports,
             client: client.min(1) as u8,
-            udp,
         }
     }
 
@@ -179,7 +177,7 @@ impl AppFlow {
 
     /// Takes one packet of the flow.
     pub fn packet(&mut self, p: &AppPacket<'_>, flow_id: u64, out: &mut dyn AppSink) {
-        if self.udp {
+        if self.tcp.is_none() {
             if !p.bytes.is_empty() {
                 self.datagram(p, flow_id, out);
             }

@@ -35,20 +35,24 @@ impl Learnt {
             }
             return;
         };
-        let code = pos as u64 + 1;
-        let mut rest = self.services;
-        let mut shift = 0;
-        while rest != 0 {
-            if rest & 0xF == code {
-                return;
-            }
-            rest >>= SERVICE_BITS;
-            shift += SERVICE_BITS;
+        if self.codes().any(|c| c == pos) {
+            return;
         }
+        let shift = self.codes().count() as u32 * SERVICE_BITS;
         // Eleven names in sixteen places: a new one always fits.
         if shift < u64::BITS {
-            self.services |= code << shift;
+            self.services |= (pos as u64 + 1) << shift;
         }
+    }
+
+    /// The stored services' positions in [`SERVICE_NAMES`], in the order found.
+    fn codes(&self) -> impl Iterator<Item = usize> + use<> {
+        let mut rest = self.services;
+        std::iter::from_fn(move || {
+            let code = (rest & 0xF) as usize;
+            rest >>= SERVICE_BITS;
+            code.checked_sub(1)
+        })
     }
 
     /// Records why parsing stopped, unless an earlier reason was recorded.
@@ -73,15 +77,9 @@ impl Learnt {
 
     /// The flow's application columns.
     pub fn into_summary(self) -> AppSummary {
+        let listed = self.codes().map(|c| SERVICE_NAMES[c]).collect();
         let mut summary = self.details.map(|d| *d).unwrap_or_default();
-        let unlisted = std::mem::take(&mut summary.services);
-        let mut rest = self.services;
-        while rest != 0 {
-            summary
-                .services
-                .push(SERVICE_NAMES[(rest & 0xF) as usize - 1]);
-            rest >>= SERVICE_BITS;
-        }
+        let unlisted = std::mem::replace(&mut summary.services, listed);
         summary.services.extend(unlisted);
         summary.note = self.note;
         summary
