@@ -3,6 +3,7 @@
 //! directly (tables kept in memory).
 
 pub mod anonymize;
+mod pool;
 pub mod progress;
 mod tracking;
 
@@ -27,6 +28,7 @@ use crate::track::{
     TrackOptions, TrackOutput, TrackStats, Tracked, Tracker, TrackerState,
 };
 use anonymize::{AnonymizeOptions, PacketAnonymizer};
+use pool::VecPool;
 use progress::Progress;
 use tracking::{Next, TrackerThread};
 
@@ -123,6 +125,24 @@ enum Rows {
     Batch(&'static TableDef, RecordBatch),
 }
 
+/// The row vectors the builder hands back to the threads that fill them.
+#[derive(Clone)]
+struct RowPools {
+    flows: VecPool<FlowRecord>,
+    dns: VecPool<DnsRow>,
+    http: VecPool<HttpRow>,
+}
+
+impl RowPools {
+    fn new() -> Self {
+        RowPools {
+            flows: VecPool::new(FLOW_ROWS),
+            dns: VecPool::new(FLOW_ROWS),
+            http: VecPool::new(FLOW_ROWS),
+        }
+    }
+}
+
 /// Reads every frame of `source` and writes the three tables into `sink`.
 ///
 /// Threads share the work: this one reads, dissects and tracks; another runs the
@@ -186,11 +206,20 @@ pub fn run_batch(
     let with_flows = !trackers.is_empty();
     let with_app = opts.track.is_some_and(|t| t.app);
     let mut anonymizer = opts.anonymize.as_ref().map(PacketAnonymizer::new);
+    let pools = RowPools::new();
     std::thread::scope(|scope| -> Result<(PipelineResult, Option<TrackerState>)> {
+        let builder_pools = pools.clone();
         let builder = std::thread::Builder::new()
             .name("arrow-builder".into())
             .spawn_scoped(scope, move || {
-                build_rows(from_pipeline, recycle, sink, with_flows, suspend)
+                build_rows(
+                    from_pipeline,
+                    recycle,
+                    &builder_pools,
+                    sink,
+                    with_flows,
+                    suspend,
+                )
             })?;
         // The application stage, and one channel per tracker on which it gives batches back.
         let mut app_ends = Vec::new();
@@ -205,10 +234,11 @@ pub fn run_batch(
             }
             let rows_out = to_builder.clone();
             let scrub = opts.anonymize.clone();
+            let app_pools = pools.clone();
             let handle = std::thread::Builder::new()
                 .name("app-stage".into())
                 .spawn_scoped(scope, move || {
-                    run_app_stage(join, from_tracker, give_back, rows_out, scrub)
+                    run_app_stage(join, from_tracker, give_back, rows_out, &app_pools, scrub)
                 })?;
             Some(handle)
         } else {
@@ -229,6 +259,7 @@ pub fn run_batch(
                     None => Next::Builder(to_builder.clone()),
                 },
                 rows: to_builder.clone(),
+                flow_rows: pools.flows.clone(),
                 app,
                 suspend,
             };
@@ -351,10 +382,15 @@ pub fn run_batch(
     })
 }
 
-/// Sends the finished flows that reached `at_least` rows. Returns false when the builder
-/// thread has stopped.
-fn flush_tracked(out: &mut TrackOutput, at_least: usize, send: &dyn Fn(Rows) -> bool) -> bool {
-    out.flows.len() < at_least || send(Rows::Flows(std::mem::take(&mut out.flows)))
+/// Sends the finished flows that reached `at_least` rows (in a vector of `pool`'s). Returns
+/// false when the builder thread has stopped.
+fn flush_tracked(
+    out: &mut TrackOutput,
+    at_least: usize,
+    pool: &VecPool<FlowRecord>,
+    send: &dyn Fn(Rows) -> bool,
+) -> bool {
+    out.flows.len() < at_least || send(Rows::Flows(pool.swap_out(&mut out.flows)))
 }
 
 /// The application thread: replays the tracker's events into the protocol parsers and
@@ -365,6 +401,7 @@ fn run_app_stage(
     batches: Receiver<AppBatch>,
     recycle: Vec<Sender<AppBatch>>,
     to_builder: mpsc::SyncSender<Rows>,
+    pools: &RowPools,
     scrub: Option<AnonymizeOptions>,
 ) {
     let mut out = Joined::default();
@@ -381,23 +418,29 @@ fn run_app_stage(
         if let Some(back) = recycle.get(batch.origin) {
             let _ = back.send(batch);
         }
-        if !flush_joined(&mut out, FLOW_ROWS, &send) {
+        if !flush_joined(&mut out, FLOW_ROWS, pools, &send) {
             return;
         }
     }
-    flush_joined(&mut out, 1, &send);
+    flush_joined(&mut out, 1, pools, &send);
 }
 
 /// Sends the joined flows and application rows that reached `at_least` rows. Returns
 /// false when the builder thread has stopped.
-fn flush_joined(out: &mut Joined, at_least: usize, send: &dyn Fn(Rows) -> bool) -> bool {
-    if out.flows.len() >= at_least && !send(Rows::Flows(std::mem::take(&mut out.flows))) {
+fn flush_joined(
+    out: &mut Joined,
+    at_least: usize,
+    pools: &RowPools,
+    send: &dyn Fn(Rows) -> bool,
+) -> bool {
+    if out.flows.len() >= at_least && !send(Rows::Flows(pools.flows.swap_out(&mut out.flows))) {
         return false;
     }
-    if out.rows.dns.len() >= at_least && !send(Rows::Dns(std::mem::take(&mut out.rows.dns))) {
+    let rows = &mut out.rows;
+    if rows.dns.len() >= at_least && !send(Rows::Dns(pools.dns.swap_out(&mut rows.dns))) {
         return false;
     }
-    if out.rows.http.len() >= at_least && !send(Rows::Http(std::mem::take(&mut out.rows.http))) {
+    if rows.http.len() >= at_least && !send(Rows::Http(pools.http.swap_out(&mut rows.http))) {
         return false;
     }
     true
@@ -409,6 +452,7 @@ fn flush_joined(out: &mut Joined, at_least: usize, send: &dyn Fn(Rows) -> bool) 
 fn build_rows(
     rows: Receiver<Rows>,
     recycle: Sender<FrameBatch>,
+    pools: &RowPools,
     sink: &mut (dyn TableSink + Send),
     with_flows: bool,
     suspend: bool,
@@ -431,6 +475,7 @@ fn build_rows(
                 flows_written += records.len() as u64;
                 if !suspend {
                     sink.write(&FLOWS, flows_batch(&records)?)?;
+                    pools.flows.give(records);
                     continue;
                 }
                 let (held, ended): (Vec<_>, Vec<_>) =
@@ -446,8 +491,14 @@ fn build_rows(
                     learnt.insert(r.flow_id, Learnt { app: r.app, done });
                 }
             }
-            Rows::Dns(rows) => sink.write(&DNS, dns_batch(&rows)?)?,
-            Rows::Http(rows) => sink.write(&HTTP, http_batch(&rows)?)?,
+            Rows::Dns(rows) => {
+                sink.write(&DNS, dns_batch(&rows)?)?;
+                pools.dns.give(rows);
+            }
+            Rows::Http(rows) => {
+                sink.write(&HTTP, http_batch(&rows)?)?;
+                pools.http.give(rows);
+            }
             Rows::Batch(table, batch) => {
                 if !packets.is_empty() {
                     sink.write(&PACKETS, packets.finish()?)?;

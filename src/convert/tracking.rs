@@ -12,6 +12,7 @@
 
 use std::sync::mpsc::{Receiver, SyncSender};
 
+use super::pool::VecPool;
 use super::{APP_EVENTS, FLOW_ROWS, FrameBatch, Rows, flush_tracked};
 use crate::track::{
     AppBatch, FlowRecord, FlowSink, TrackOutput, TrackStats, Tracker, TrackerState,
@@ -37,6 +38,8 @@ pub(super) struct TrackerThread {
     pub next: Next,
     /// Finished flows out.
     pub rows: SyncSender<Rows>,
+    /// The vectors finished flows are handed on in.
+    pub flow_rows: VecPool<FlowRecord>,
     /// The application stage's input, and the batches it gives back.
     pub app: Option<(SyncSender<AppBatch>, Receiver<AppBatch>)>,
     /// End with [`Tracker::suspend`] (an appended batch) rather than [`Tracker::finish`].
@@ -52,6 +55,7 @@ impl TrackerThread {
             batches,
             next,
             rows,
+            flow_rows,
             app,
             suspend,
         } = self;
@@ -78,7 +82,7 @@ impl TrackerThread {
                 Next::Builder(to) => to.send(Rows::Packets(batch)).is_ok(),
             };
             if !passed
-                || !flush_tracked(&mut out, FLOW_ROWS, &send)
+                || !flush_tracked(&mut out, FLOW_ROWS, &flow_rows, &send)
                 || !send_app(&mut out, APP_EVENTS)
             {
                 break;
@@ -89,7 +93,7 @@ impl TrackerThread {
         // Every flow still active ends now: handed on as they come, so that a table of
         // half a million flows is never held as records all at once.
         let mut flush = |out: &mut TrackOutput| {
-            flush_tracked(out, FLOW_ROWS, &send);
+            flush_tracked(out, FLOW_ROWS, &flow_rows, &send);
             send_app(out, APP_EVENTS);
         };
         let mut ending = Draining {
@@ -102,7 +106,7 @@ impl TrackerThread {
         } else {
             (tracker.finish(&mut ending), None)
         };
-        flush_tracked(&mut out, 1, &send);
+        flush_tracked(&mut out, 1, &flow_rows, &send);
         send_app(&mut out, 1);
         ended
     }
