@@ -27,14 +27,42 @@ pub fn push_ip(buf: &mut String, ip: &IpAddr) {
     }
 }
 
-/// Appends dotted-quad text.
+/// Appends dotted-quad text, built on the stack and appended at once (every packet row
+/// formats two addresses, so this is on the builder's hot path).
 pub fn push_ipv4(buf: &mut String, ip: &Ipv4Addr) {
-    for (i, octet) in ip.octets().iter().enumerate() {
+    let mut text = [0u8; 16];
+    let mut n = 0;
+    for (i, octet) in ip.octets().into_iter().enumerate() {
         if i > 0 {
-            buf.push('.');
+            text[n] = b'.';
+            n += 1;
         }
-        push_u8(buf, *octet);
+        let (len, digits) = OCTET_TEXT[usize::from(octet)];
+        // At most 12 bytes precede the last octet, so three more always fit.
+        text[n..n + 3].copy_from_slice(&digits);
+        n += usize::from(len);
     }
+    buf.push_str(std::str::from_utf8(&text[..n]).unwrap_or_default());
+}
+
+/// Decimal text of every octet value: its length and its digits (padded to three).
+const OCTET_TEXT: [(u8, [u8; 3]); 256] = octet_text();
+
+const fn octet_text() -> [(u8, [u8; 3]); 256] {
+    let mut table = [(0u8, [0u8; 3]); 256];
+    let mut n = 0;
+    while n < 256 {
+        let v = n as u8;
+        table[n] = if v >= 100 {
+            (3, [b'0' + v / 100, b'0' + (v / 10) % 10, b'0' + v % 10])
+        } else if v >= 10 {
+            (2, [b'0' + v / 10, b'0' + v % 10, 0])
+        } else {
+            (1, [b'0' + v, 0, 0])
+        };
+        n += 1;
+    }
+    table
 }
 
 /// Appends an IPv6 address as the standard library writes it: lowercase hex groups without
@@ -94,16 +122,6 @@ fn push_hex_group(buf: &mut String, g: u16) {
     }
 }
 
-fn push_u8(buf: &mut String, n: u8) {
-    if n >= 100 {
-        buf.push((b'0' + n / 100) as char);
-    }
-    if n >= 10 {
-        buf.push((b'0' + (n / 10) % 10) as char);
-    }
-    buf.push((b'0' + n % 10) as char);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +140,24 @@ mod tests {
         ] {
             let ip: IpAddr = s.parse().unwrap();
             assert_eq!(f.format(&ip), ip.to_string());
+        }
+    }
+
+    #[test]
+    fn every_octet_value_in_every_position_equals_the_standard_library() {
+        let mut buf = String::new();
+        for v in 0..=255u8 {
+            for ip in [
+                Ipv4Addr::new(v, 0, 7, 255),
+                Ipv4Addr::new(1, v, 99, 100),
+                Ipv4Addr::new(255, 10, v, 9),
+                Ipv4Addr::new(v, v, v, v),
+            ] {
+                buf.clear();
+                buf.push_str("x");
+                push_ipv4(&mut buf, &ip);
+                assert_eq!(&buf[1..], ip.to_string());
+            }
         }
     }
 
