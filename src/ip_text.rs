@@ -154,7 +154,7 @@ mod tests {
                 Ipv4Addr::new(v, v, v, v),
             ] {
                 buf.clear();
-                buf.push_str("x");
+                buf.push('x');
                 push_ipv4(&mut buf, &ip);
                 assert_eq!(&buf[1..], ip.to_string());
             }
