@@ -23,6 +23,8 @@ pub enum ExpiryKind {
     Tcp,
     /// A UDP flow.
     Udp,
+    /// A UDP flow on DNS's ports (Zeek's DNS session timer).
+    DnsSession,
     /// An ICMP flow.
     Icmp,
     /// Any other protocol.
@@ -32,7 +34,7 @@ pub enum ExpiryKind {
 }
 
 /// Kinds of entries, each with a queue of its own.
-const KINDS: usize = 5;
+const KINDS: usize = 6;
 
 /// Active flows' expiry entries, smallest first.
 #[derive(Debug, Default)]
@@ -123,6 +125,7 @@ mod tests {
             let kinds = [
                 ExpiryKind::Tcp,
                 ExpiryKind::Udp,
+                ExpiryKind::DnsSession,
                 ExpiryKind::Icmp,
                 ExpiryKind::Other,
                 ExpiryKind::Closed,

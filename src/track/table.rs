@@ -23,6 +23,18 @@ type Hasher = ahash::RandomState;
 /// Fragments remembered to give later fragments the ports of their first one.
 const MAX_FRAGMENT_KEYS: usize = 65_536;
 
+/// UDP ports on which Zeek attaches its DNS analyzer (`DNS::ports`: DNS, NetBIOS name
+/// service, mDNS, LLMNR), matched against the responder's port when the connection begins.
+/// That analyzer ends a UDP connection sooner than the UDP idle timeout: its timer
+/// (`dns_session_timeout`) first runs 10 s after the first packet, then 10 s after each run,
+/// and removes the connection once it has been idle for 9 s (`DNS.cc`, `ExpireTimer`).
+const DNS_SESSION_PORTS: [u16; 4] = [53, 137, 5353, 5355];
+/// Zeek's `dns_session_timeout`.
+const DNS_SESSION_NS: i64 = 10_000_000_000;
+/// Idle time at which a run of the DNS session timer ends the flow (the timeout less the
+/// second Zeek allows for a request and its reply).
+const DNS_SESSION_IDLE_NS: i64 = DNS_SESSION_NS - 1_000_000_000;
+
 // UDP history masks (Zeek's UDP analyzer).
 const HIST_ORIG_DATA: u32 = 0x1;
 const HIST_RESP_DATA: u32 = 0x2;
@@ -111,12 +123,20 @@ impl Tracker {
         }
     }
 
+    /// Whether Zeek's DNS analyzer, and with it the DNS session timer, is attached to `f`: a
+    /// UDP flow whose responder port (as the flow began) is one of [`DNS_SESSION_PORTS`].
+    fn dns_session(f: &Flow) -> bool {
+        let ports = [f.key.port0, f.key.port1];
+        f.key.proto == proto::UDP && DNS_SESSION_PORTS.contains(&ports[1 - f.orig_side])
+    }
+
     /// The expiry queue kind of `f`'s entries: one per timeout, so that entries of a kind
     /// come in time order.
     fn expiry_kind(f: &Flow) -> ExpiryKind {
         match (f.closed_at, f.key.proto) {
             (Some(_), _) => ExpiryKind::Closed,
             (None, proto::TCP) => ExpiryKind::Tcp,
+            (None, proto::UDP) if Self::dns_session(f) => ExpiryKind::DnsSession,
             (None, proto::UDP) => ExpiryKind::Udp,
             (None, proto::ICMP | proto::ICMPV6) => ExpiryKind::Icmp,
             (None, _) => ExpiryKind::Other,
@@ -127,6 +147,17 @@ impl Tracker {
         match f.closed_at {
             Some(t) => t.saturating_add(self.opts.close_linger_ns),
             None => f.last_ts.saturating_add(self.timeout(f.key.proto)),
+        }
+    }
+
+    /// When a new flow is first checked: at its idle timeout, or for a DNS session at the
+    /// first tick of Zeek's timer, when that comes first.
+    fn first_check(&self, f: &Flow) -> i64 {
+        let idle = self.expires_at(f);
+        if Self::dns_session(f) {
+            idle.min(f.first_ts.saturating_add(DNS_SESSION_NS))
+        } else {
+            idle
         }
     }
 
@@ -504,7 +535,7 @@ impl Tracker {
                 (self.slots.len() - 1) as u32
             }
         };
-        let expires = self.expires_at(&flow);
+        let expires = self.first_check(&flow);
         let kind = Self::expiry_kind(&flow);
         let mut flow = flow;
         flow.scheduled_at = expires;
@@ -534,12 +565,21 @@ impl Tracker {
                 continue;
             }
             let real = self.expires_at(flow);
-            if real > now {
+            // Zeek's DNS session timer: at each tick, a flow idle for 9 s ends; otherwise the
+            // next tick is 10 s after this one (Zeek counts it from the time the timer ran).
+            let dns = Self::dns_session(flow);
+            let session_over = dns && now.saturating_sub(flow.last_ts) >= DNS_SESSION_IDLE_NS;
+            if real > now && !session_over {
+                let next = if dns {
+                    real.min(now.saturating_add(DNS_SESSION_NS))
+                } else {
+                    real
+                };
                 let kind = Self::expiry_kind(flow);
                 if let Some(f) = self.slots[slot as usize].as_mut() {
-                    f.scheduled_at = real;
+                    f.scheduled_at = next;
                 }
-                self.expiry.push((real, slot, generation), kind);
+                self.expiry.push((next, slot, generation), kind);
                 continue;
             }
             let reason = if flow.closed_at.is_some() {

@@ -451,6 +451,70 @@ fn icmp_port_unreachable_is_linked_to_the_udp_flow_it_quotes() {
     );
 }
 
+/// Packets of one UDP 5-tuple at the given seconds after T0, from the client and the
+/// server in turn, converted; the flows' packet counts and end reasons in flow order.
+fn udp_exchange(client_port: u16, server_port: u16, seconds: &[f64]) -> Vec<(i64, String)> {
+    let recs: Vec<Rec> = seconds
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let data = if i % 2 == 0 {
+                udp("10.0.0.1", client_port, "10.0.0.53", server_port, 30)
+            } else {
+                udp("10.0.0.53", server_port, "10.0.0.1", client_port, 60)
+            };
+            Rec {
+                ts_ns: T0 + (s * 1e9) as i64,
+                wire_len: data.len() as u32,
+                data,
+                interface: 0,
+            }
+        })
+        .collect();
+    let (_d, path) = write_temp("udp.pcap", &pcap(&recs, PcapOpts::default()));
+    let out = convert(&[&path]);
+    let mut rows = out
+        .flows
+        .rows(&["flow_id", "orig_pkts", "resp_pkts", "end_reason"]);
+    rows.sort_by_key(|r| r["flow_id"].parse::<u64>().unwrap());
+    rows.iter()
+        .map(|r| {
+            let pkts: i64 =
+                r["orig_pkts"].parse::<i64>().unwrap() + r["resp_pkts"].parse::<i64>().unwrap();
+            (pkts, r["end_reason"].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn a_dns_exchange_ends_as_zeeks_dns_session_timer_ends_it() {
+    // Zeek's DNS analyzer checks a UDP connection on its ports 10 s after the first packet,
+    // then 10 s after each check, and removes it once idle for 9 s. The check due at 10 s
+    // runs at the packet of 12 s (idle 7 s: kept, next check at 22 s); the one due at 22 s
+    // runs at the packet of 31 s (idle 9.5 s since 21.5 s): that packet starts a new flow.
+    let times = [0.0, 5.0, 12.0, 21.5, 31.0];
+    assert_eq!(
+        udp_exchange(40000, 53, &times),
+        [(4, "idle".to_string()), (1, "eof".to_string())]
+    );
+    // The same on mDNS, LLMNR and NetBIOS name service ports.
+    for port in [5353, 5355, 137] {
+        assert_eq!(udp_exchange(40000, port, &times).len(), 2, "port {port}");
+    }
+    // Other UDP flows wait out the 60 s idle timeout.
+    assert_eq!(udp_exchange(40000, 9999, &times), [(5, "eof".to_string())]);
+    // A reply 8.9 s after the query is within the first check's allowance.
+    assert_eq!(
+        udp_exchange(40000, 53, &[0.0, 8.9, 10.5]),
+        [(3, "eof".to_string())]
+    );
+    // An exchange that goes quiet ends at the first check 9 s after its last packet.
+    assert_eq!(
+        udp_exchange(40000, 53, &[0.0, 0.03, 10.2]),
+        [(2, "idle".to_string()), (1, "eof".to_string())]
+    );
+}
+
 #[test]
 fn a_million_syn_scan_stays_within_max_flows() {
     const N: u32 = 1_000_000;
