@@ -454,6 +454,15 @@ fn icmp_port_unreachable_is_linked_to_the_udp_flow_it_quotes() {
 /// Packets of one UDP 5-tuple at the given seconds after T0, from the client and the
 /// server in turn, converted; the flows' packet counts and end reasons in flow order.
 fn udp_exchange(client_port: u16, server_port: u16, seconds: &[f64]) -> Vec<(i64, String)> {
+    udp_exchange_with(TrackOptions::default(), client_port, server_port, seconds)
+}
+
+fn udp_exchange_with(
+    track: TrackOptions,
+    client_port: u16,
+    server_port: u16,
+    seconds: &[f64],
+) -> Vec<(i64, String)> {
     let recs: Vec<Rec> = seconds
         .iter()
         .enumerate()
@@ -472,7 +481,7 @@ fn udp_exchange(client_port: u16, server_port: u16, seconds: &[f64]) -> Vec<(i64
         })
         .collect();
     let (_d, path) = write_temp("udp.pcap", &pcap(&recs, PcapOpts::default()));
-    let out = convert(&[&path]);
+    let out = convert_with(&[&path], Some(track));
     let mut rows = out
         .flows
         .rows(&["flow_id", "orig_pkts", "resp_pkts", "end_reason"]);
@@ -511,6 +520,15 @@ fn a_dns_exchange_ends_as_zeeks_dns_session_timer_ends_it() {
     // An exchange that goes quiet ends at the first check 9 s after its last packet.
     assert_eq!(
         udp_exchange(40000, 53, &[0.0, 0.03, 10.2]),
+        [(2, "idle".to_string()), (1, "eof".to_string())]
+    );
+    // A UDP timeout shorter than the timer's still applies to DNS flows.
+    let short = TrackOptions {
+        udp_timeout_ns: 2_000_000_000,
+        ..TrackOptions::default()
+    };
+    assert_eq!(
+        udp_exchange_with(short, 40000, 53, &[0.0, 0.03, 5.0]),
         [(2, "idle".to_string()), (1, "eof".to_string())]
     );
 }
