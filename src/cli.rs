@@ -179,7 +179,8 @@ pub struct TrackArgs {
     /// Skip flow tracking: `flows` stays empty and the flow columns of `packets` are null.
     #[arg(long)]
     pub no_flows: bool,
-    /// Idle timeout of TCP flows, in seconds.
+    /// Idle timeout of TCP flows, in seconds (a SYN nobody answers ends its flow after 5 s,
+    /// as Zeek's connection-attempt timer does).
     #[arg(long, value_name = "SECS", default_value_t = f64::from(track::DEFAULT_TCP_TIMEOUT_SECS))]
     pub tcp_timeout: f64,
     /// Idle timeout of UDP flows, in seconds (UDP on DNS's ports 53, 137, 5353 and 5355 ends

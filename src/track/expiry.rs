@@ -25,6 +25,8 @@ pub enum ExpiryKind {
     Udp,
     /// A UDP flow on DNS's ports (Zeek's DNS session timer).
     DnsSession,
+    /// A TCP flow's connection-attempt check, 5 s after its first SYN.
+    TcpAttempt,
     /// An ICMP flow.
     Icmp,
     /// Any other protocol.
@@ -34,7 +36,7 @@ pub enum ExpiryKind {
 }
 
 /// Kinds of entries, each with a queue of its own.
-const KINDS: usize = 6;
+const KINDS: usize = 7;
 
 /// Active flows' expiry entries, smallest first.
 #[derive(Debug, Default)]
@@ -126,6 +128,7 @@ mod tests {
                 ExpiryKind::Tcp,
                 ExpiryKind::Udp,
                 ExpiryKind::DnsSession,
+                ExpiryKind::TcpAttempt,
                 ExpiryKind::Icmp,
                 ExpiryKind::Other,
                 ExpiryKind::Closed,

@@ -12,6 +12,7 @@ use super::history::History;
 use super::index::{FlowIndex, prefetch};
 use super::key::{FlowKey, Tuple, packet_tuple};
 use super::payloads::Payloads;
+use super::tcp::endpoint::EpState;
 use super::tcp::machine::{FlowCtx, Segment};
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
 use crate::dissect::transport::proto;
@@ -34,6 +35,12 @@ const DNS_SESSION_NS: i64 = 10_000_000_000;
 /// Idle time at which a run of the DNS session timer ends the flow (the timeout less the
 /// second Zeek allows for a request and its reply).
 const DNS_SESSION_IDLE_NS: i64 = DNS_SESSION_NS - 1_000_000_000;
+
+/// Zeek's `tcp_attempt_delay`: a connection that began with the originator's SYN is
+/// removed this long after it when the responder has sent nothing and the originator is
+/// still waiting for an answer (`TCPSessionAdapter::AttemptTimer`, armed once, by the SYN
+/// that leaves the originator's endpoint inactive). A SYN retried later starts a new flow.
+const TCP_ATTEMPT_NS: i64 = 5_000_000_000;
 
 // UDP history masks (Zeek's UDP analyzer).
 const HIST_ORIG_DATA: u32 = 0x1;
@@ -130,6 +137,39 @@ impl Tracker {
         f.key.proto == proto::UDP && DNS_SESSION_PORTS.contains(&ports[1 - f.orig_side])
     }
 
+    /// Whether Zeek's connection-attempt timer is armed for `f`: a TCP flow whose first
+    /// packet was the originator's SYN (its history starts with `S`, or `H` for a SYN+ACK).
+    fn attempt_armed(f: &Flow) -> bool {
+        f.key.proto == proto::TCP
+            && matches!(f.history.as_str().as_bytes().first(), Some(b'S' | b'H'))
+    }
+
+    /// When the connection-attempt check of `f` falls (meaningful when it is armed).
+    fn attempt_at(f: &Flow) -> i64 {
+        f.first_ts.saturating_add(TCP_ATTEMPT_NS)
+    }
+
+    /// Whether the attempt check would remove `f` now: the responder has sent nothing and
+    /// the originator's endpoint is still waiting for an answer to its SYN.
+    fn attempt_unanswered(f: &Flow) -> bool {
+        if f.dirs[1 - f.orig_side].pkts > 0 {
+            return false;
+        }
+        match &f.tcp {
+            Some(t) => matches!(
+                t.zeek.ep[f.orig_side].state,
+                EpState::SynSent | EpState::SynAckSent
+            ),
+            // Its one packet so far: the SYN that armed the check.
+            None => f.tcp_first.is_some(),
+        }
+    }
+
+    /// Whether an expiry entry at `at` is `f`'s connection-attempt check.
+    fn is_attempt_check(f: &Flow, at: i64) -> bool {
+        Self::attempt_armed(f) && at == Self::attempt_at(f) && f.closed_at.is_none()
+    }
+
     /// The expiry queue kind of `f`'s entries: one per timeout, so that entries of a kind
     /// come in time order.
     fn expiry_kind(f: &Flow) -> ExpiryKind {
@@ -150,14 +190,19 @@ impl Tracker {
         }
     }
 
-    /// When a new flow is first checked: at its idle timeout, or for a DNS session at the
-    /// first tick of Zeek's timer, when that comes first.
-    fn first_check(&self, f: &Flow) -> i64 {
+    /// When a new flow is first checked, and the queue kind of that entry: at its idle
+    /// timeout, or, when they come first, at the first tick of Zeek's DNS session timer or
+    /// at its connection-attempt check.
+    /// `attempt`: the flow begins with its originator's SYN (which arms the attempt check).
+    fn first_check(&self, f: &Flow, attempt: bool) -> (i64, ExpiryKind) {
         let idle = self.expires_at(f);
+        let kind = Self::expiry_kind(f);
         if Self::dns_session(f) {
-            idle.min(f.first_ts.saturating_add(DNS_SESSION_NS))
+            (idle.min(f.first_ts.saturating_add(DNS_SESSION_NS)), kind)
+        } else if attempt && Self::attempt_at(f) < idle {
+            (Self::attempt_at(f), ExpiryKind::TcpAttempt)
         } else {
-            idle
+            (idle, kind)
         }
     }
 
@@ -535,8 +580,12 @@ impl Tracker {
                 (self.slots.len() - 1) as u32
             }
         };
-        let expires = self.first_check(&flow);
-        let kind = Self::expiry_kind(&flow);
+        // The originator's SYN arms Zeek's attempt check (the flow's history, which later
+        // tells the same, gets its `S` or `H` only when the packet is processed).
+        let attempt = t.proto == proto::TCP
+            && orig_side == side
+            && p.tcp.is_some_and(|tcp| tcp.flags & tcp_flag::SYN != 0);
+        let (expires, kind) = self.first_check(&flow, attempt);
         let mut flow = flow;
         flow.scheduled_at = expires;
         self.slots[slot as usize] = Some(flow);
@@ -569,7 +618,8 @@ impl Tracker {
             // next tick is 10 s after this one (Zeek counts it from the time the timer ran).
             let dns = Self::dns_session(flow);
             let session_over = dns && now.saturating_sub(flow.last_ts) >= DNS_SESSION_IDLE_NS;
-            if real > now && !session_over {
+            let attempt_over = Self::is_attempt_check(flow, at) && Self::attempt_unanswered(flow);
+            if real > now && !session_over && !attempt_over {
                 let next = if dns {
                     real.min(now.saturating_add(DNS_SESSION_NS))
                 } else {
@@ -596,11 +646,25 @@ impl Tracker {
             let current = self.slots[slot as usize]
                 .as_ref()
                 .is_some_and(|f| f.scheduled_at == at);
-            if self.generations[slot as usize] == generation && current {
-                self.stats.evicted += 1;
-                self.finish_slot(slot, EndReason::Evicted, out);
-                return true;
+            if self.generations[slot as usize] != generation || !current {
+                continue;
             }
+            // An answered connection's attempt check is not its end: it goes back in the
+            // queue at its idle timeout, so the flow nearest its end is the one evicted.
+            let answered = self.slots[slot as usize]
+                .as_ref()
+                .filter(|f| Self::is_attempt_check(f, at) && !Self::attempt_unanswered(f))
+                .map(|f| (self.expires_at(f), Self::expiry_kind(f)));
+            if let Some((real, kind)) = answered {
+                if let Some(f) = self.slots[slot as usize].as_mut() {
+                    f.scheduled_at = real;
+                }
+                self.expiry.push((real, slot, generation), kind);
+                continue;
+            }
+            self.stats.evicted += 1;
+            self.finish_slot(slot, EndReason::Evicted, out);
+            return true;
         }
         false
     }

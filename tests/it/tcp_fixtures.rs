@@ -533,6 +533,59 @@ fn a_dns_exchange_ends_as_zeeks_dns_session_timer_ends_it() {
     );
 }
 
+/// The flows of `script` in flow order: packets (both ways), conn_state, end_reason.
+fn flows_in_order(script: Script) -> Vec<(i64, String, String)> {
+    let out = script.run();
+    let mut rows = out.flows.rows(&[
+        "flow_id",
+        "orig_pkts",
+        "resp_pkts",
+        "conn_state",
+        "end_reason",
+    ]);
+    rows.sort_by_key(|r| r["flow_id"].parse::<u64>().unwrap());
+    rows.iter()
+        .map(|r| {
+            let pkts =
+                r["orig_pkts"].parse::<i64>().unwrap() + r["resp_pkts"].parse::<i64>().unwrap();
+            (pkts, r["conn_state"].clone(), r["end_reason"].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn an_unanswered_syn_retried_after_5_s_is_a_new_connection_as_in_zeek() {
+    let row = |pkts: i64, state: &str, end: &str| (pkts, state.to_string(), end.to_string());
+    // Linux retries an unanswered SYN after 1, 3, 7 and 15 s. Zeek removes a connection
+    // attempt 5 s after its first SYN when nothing came back (tcp_attempt_delay): the SYNs
+    // of 0, 1 and 3 s are one S0 connection, 7 s another, 15 s a third.
+    let syn = || Tcp::new("S", 1000, 0);
+    let retries = Script::new()
+        .c(0, syn())
+        .c(1000, syn())
+        .c(3000, syn())
+        .c(7000, syn())
+        .c(15000, syn());
+    assert_eq!(
+        flows_in_order(retries),
+        [
+            row(3, "S0", "idle"),
+            row(1, "S0", "idle"),
+            row(1, "S0", "eof")
+        ]
+    );
+    // Answered within the 5 s, the connection lives on, however long it is quiet.
+    let answered = handshake().c(20_000, Tcp::new("PA", 1001, 5001).data(10));
+    assert_eq!(flows_in_order(answered), [row(4, "S1", "eof")]);
+    // Answered after them, the answer finds the attempt gone and starts a flow of its own.
+    let late = Script::new()
+        .c(0, syn())
+        .s(6000, Tcp::new("SA", 5000, 1001));
+    let flows = flows_in_order(late);
+    assert_eq!(flows.len(), 2, "{flows:?}");
+    assert_eq!(flows[0], row(1, "S0", "idle"));
+}
+
 #[test]
 fn a_million_syn_scan_stays_within_max_flows() {
     const N: u32 = 1_000_000;
