@@ -18,6 +18,7 @@ mod shard;
 mod suspend;
 mod table;
 pub mod tcp;
+mod zeek_timers;
 
 pub use app_feed::{AppBatch, AppEvent, AppFeed, DoneRing};
 pub use app_join::{AppJoin, Joined};

@@ -12,8 +12,8 @@ use super::history::History;
 use super::index::{FlowIndex, prefetch};
 use super::key::{FlowKey, Tuple, packet_tuple};
 use super::payloads::Payloads;
-use super::tcp::endpoint::EpState;
 use super::tcp::machine::{FlowCtx, Segment};
+use super::zeek_timers;
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
 use crate::dissect::transport::proto;
 use crate::dissect::{Fragment, Packet, tcp_flag};
@@ -23,24 +23,6 @@ type Hasher = ahash::RandomState;
 
 /// Fragments remembered to give later fragments the ports of their first one.
 const MAX_FRAGMENT_KEYS: usize = 65_536;
-
-/// UDP ports on which Zeek attaches its DNS analyzer (`DNS::ports`: DNS, NetBIOS name
-/// service, mDNS, LLMNR), matched against the responder's port when the connection begins.
-/// That analyzer ends a UDP connection sooner than the UDP idle timeout: its timer
-/// (`dns_session_timeout`) first runs 10 s after the first packet, then 10 s after each run,
-/// and removes the connection once it has been idle for 9 s (`DNS.cc`, `ExpireTimer`).
-const DNS_SESSION_PORTS: [u16; 4] = [53, 137, 5353, 5355];
-/// Zeek's `dns_session_timeout`.
-const DNS_SESSION_NS: i64 = 10_000_000_000;
-/// Idle time at which a run of the DNS session timer ends the flow (the timeout less the
-/// second Zeek allows for a request and its reply).
-const DNS_SESSION_IDLE_NS: i64 = DNS_SESSION_NS - 1_000_000_000;
-
-/// Zeek's `tcp_attempt_delay`: a connection that began with the originator's SYN is
-/// removed this long after it when the responder has sent nothing and the originator is
-/// still waiting for an answer (`TCPSessionAdapter::AttemptTimer`, armed once, by the SYN
-/// that leaves the originator's endpoint inactive). A SYN retried later starts a new flow.
-const TCP_ATTEMPT_NS: i64 = 5_000_000_000;
 
 // UDP history masks (Zeek's UDP analyzer).
 const HIST_ORIG_DATA: u32 = 0x1;
@@ -130,53 +112,13 @@ impl Tracker {
         }
     }
 
-    /// Whether Zeek's DNS analyzer, and with it the DNS session timer, is attached to `f`: a
-    /// UDP flow whose responder port (as the flow began) is one of [`DNS_SESSION_PORTS`].
-    fn dns_session(f: &Flow) -> bool {
-        let ports = [f.key.port0, f.key.port1];
-        f.key.proto == proto::UDP && DNS_SESSION_PORTS.contains(&ports[1 - f.orig_side])
-    }
-
-    /// Whether Zeek's connection-attempt timer is armed for `f`: a TCP flow whose first
-    /// packet was the originator's SYN (its history starts with `S`, or `H` for a SYN+ACK).
-    fn attempt_armed(f: &Flow) -> bool {
-        f.key.proto == proto::TCP
-            && matches!(f.history.as_str().as_bytes().first(), Some(b'S' | b'H'))
-    }
-
-    /// When the connection-attempt check of `f` falls (meaningful when it is armed).
-    fn attempt_at(f: &Flow) -> i64 {
-        f.first_ts.saturating_add(TCP_ATTEMPT_NS)
-    }
-
-    /// Whether the attempt check would remove `f` now: the responder has sent nothing and
-    /// the originator's endpoint is still waiting for an answer to its SYN.
-    fn attempt_unanswered(f: &Flow) -> bool {
-        if f.dirs[1 - f.orig_side].pkts > 0 {
-            return false;
-        }
-        match &f.tcp {
-            Some(t) => matches!(
-                t.zeek.ep[f.orig_side].state,
-                EpState::SynSent | EpState::SynAckSent
-            ),
-            // Its one packet so far: the SYN that armed the check.
-            None => f.tcp_first.is_some(),
-        }
-    }
-
-    /// Whether an expiry entry at `at` is `f`'s connection-attempt check.
-    fn is_attempt_check(f: &Flow, at: i64) -> bool {
-        Self::attempt_armed(f) && at == Self::attempt_at(f) && f.closed_at.is_none()
-    }
-
     /// The expiry queue kind of `f`'s entries: one per timeout, so that entries of a kind
     /// come in time order.
     fn expiry_kind(f: &Flow) -> ExpiryKind {
         match (f.closed_at, f.key.proto) {
             (Some(_), _) => ExpiryKind::Closed,
             (None, proto::TCP) => ExpiryKind::Tcp,
-            (None, proto::UDP) if Self::dns_session(f) => ExpiryKind::DnsSession,
+            (None, proto::UDP) if zeek_timers::dns_session(f) => ExpiryKind::DnsSession,
             (None, proto::UDP) => ExpiryKind::Udp,
             (None, proto::ICMP | proto::ICMPV6) => ExpiryKind::Icmp,
             (None, _) => ExpiryKind::Other,
@@ -191,19 +133,25 @@ impl Tracker {
     }
 
     /// When a new flow is first checked, and the queue kind of that entry: at its idle
-    /// timeout, or, when they come first, at the first tick of Zeek's DNS session timer or
-    /// at its connection-attempt check.
-    /// `attempt`: the flow begins with its originator's SYN (which arms the attempt check).
+    /// timeout, or at the first of Zeek's analyzer timers when that comes first.
+    /// `attempt`: the flow begins with its originator's SYN.
     fn first_check(&self, f: &Flow, attempt: bool) -> (i64, ExpiryKind) {
         let idle = self.expires_at(f);
-        let kind = Self::expiry_kind(f);
-        if Self::dns_session(f) {
-            (idle.min(f.first_ts.saturating_add(DNS_SESSION_NS)), kind)
-        } else if attempt && Self::attempt_at(f) < idle {
-            (Self::attempt_at(f), ExpiryKind::TcpAttempt)
-        } else {
-            (idle, kind)
+        match zeek_timers::first_timer(f, idle, attempt) {
+            Some(at) if f.key.proto == proto::TCP => (at, ExpiryKind::TcpAttempt),
+            Some(at) => (at, Self::expiry_kind(f)),
+            None => (idle, Self::expiry_kind(f)),
         }
+    }
+
+    /// Queues slot `slot`'s flow again, for `at`.
+    fn requeue(&mut self, slot: u32, generation: u32, at: i64) {
+        let Some(f) = self.slots[slot as usize].as_mut() else {
+            return;
+        };
+        f.scheduled_at = at;
+        let kind = Self::expiry_kind(f);
+        self.expiry.push((at, slot, generation), kind);
     }
 
     /// Updates the flows of a batch of packets, in order, filling their annotations;
@@ -613,23 +561,14 @@ impl Tracker {
                 // An older entry, superseded when the flow closed.
                 continue;
             }
-            let real = self.expires_at(flow);
-            // Zeek's DNS session timer: at each tick, a flow idle for 9 s ends; otherwise the
-            // next tick is 10 s after this one (Zeek counts it from the time the timer ran).
-            let dns = Self::dns_session(flow);
-            let session_over = dns && now.saturating_sub(flow.last_ts) >= DNS_SESSION_IDLE_NS;
-            let attempt_over = Self::is_attempt_check(flow, at) && Self::attempt_unanswered(flow);
-            if real > now && !session_over && !attempt_over {
-                let next = if dns {
-                    real.min(now.saturating_add(DNS_SESSION_NS))
-                } else {
-                    real
-                };
-                let kind = Self::expiry_kind(flow);
-                if let Some(f) = self.slots[slot as usize].as_mut() {
-                    f.scheduled_at = next;
-                }
-                self.expiry.push((next, slot, generation), kind);
+            let idle = self.expires_at(flow);
+            let next = if idle > now {
+                zeek_timers::next_check(flow, at, now, idle)
+            } else {
+                None
+            };
+            if let Some(next) = next {
+                self.requeue(slot, generation, next);
                 continue;
             }
             let reason = if flow.closed_at.is_some() {
@@ -653,13 +592,10 @@ impl Tracker {
             // queue at its idle timeout, so the flow nearest its end is the one evicted.
             let answered = self.slots[slot as usize]
                 .as_ref()
-                .filter(|f| Self::is_attempt_check(f, at) && !Self::attempt_unanswered(f))
-                .map(|f| (self.expires_at(f), Self::expiry_kind(f)));
-            if let Some((real, kind)) = answered {
-                if let Some(f) = self.slots[slot as usize].as_mut() {
-                    f.scheduled_at = real;
-                }
-                self.expiry.push((real, slot, generation), kind);
+                .filter(|f| zeek_timers::answered_attempt_check(f, at))
+                .map(|f| self.expires_at(f));
+            if let Some(idle) = answered {
+                self.requeue(slot, generation, idle);
                 continue;
             }
             self.stats.evicted += 1;

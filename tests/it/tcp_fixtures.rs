@@ -482,16 +482,9 @@ fn udp_exchange_with(
         .collect();
     let (_d, path) = write_temp("udp.pcap", &pcap(&recs, PcapOpts::default()));
     let out = convert_with(&[&path], Some(track));
-    let mut rows = out
-        .flows
-        .rows(&["flow_id", "orig_pkts", "resp_pkts", "end_reason"]);
-    rows.sort_by_key(|r| r["flow_id"].parse::<u64>().unwrap());
-    rows.iter()
-        .map(|r| {
-            let pkts: i64 =
-                r["orig_pkts"].parse::<i64>().unwrap() + r["resp_pkts"].parse::<i64>().unwrap();
-            (pkts, r["end_reason"].clone())
-        })
+    flow_summaries(&out)
+        .into_iter()
+        .map(|(pkts, _, end)| (pkts, end))
         .collect()
 }
 
@@ -535,7 +528,11 @@ fn a_dns_exchange_ends_as_zeeks_dns_session_timer_ends_it() {
 
 /// The flows of `script` in flow order: packets (both ways), conn_state, end_reason.
 fn flows_in_order(script: Script) -> Vec<(i64, String, String)> {
-    let out = script.run();
+    flow_summaries(&script.run())
+}
+
+/// Each flow of `out`, in flow order: its packets (both ways), conn_state and end_reason.
+fn flow_summaries(out: &Output) -> Vec<(i64, String, String)> {
     let mut rows = out.flows.rows(&[
         "flow_id",
         "orig_pkts",
