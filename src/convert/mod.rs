@@ -32,8 +32,10 @@ use pool::VecPool;
 use progress::Progress;
 use tracking::{Next, TrackerThread};
 
-/// Rows per record batch handed to the sinks.
-pub const BATCH_ROWS: usize = 64 * 1024;
+/// Packet rows per record batch handed to the sinks: about 2 MB of Arrow buffers, of which
+/// the builder fills one while the writer holds up to three (its queue and the one it
+/// encodes). Larger batches cost memory and gain no measurable speed.
+pub const BATCH_ROWS: usize = 16 * 1024;
 /// Finished flows handed on at a time: a flow record weighs about 600 bytes, ten times a
 /// packet's, so that a flood of one-packet flows keeps the queues small.
 const FLOW_ROWS: usize = 4 * 1024;
@@ -406,23 +408,33 @@ fn run_app_stage(
 ) {
     let mut out = Joined::default();
     let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
-    for mut batch in batches {
-        let (flows, dns, http) = (out.flows.len(), out.rows.dns.len(), out.rows.http.len());
-        join.run(&mut batch, &mut out);
+    // Rows before these positions are scrubbed already (with `--anonymize`).
+    let mut scrubbed = (0, 0, 0);
+    let mut hand_on = |out: &mut Joined, at_least: usize| -> bool {
         if let Some(opts) = &scrub {
-            // Only what this batch added: the rest was scrubbed already.
+            let (flows, dns, http) = scrubbed;
             let rows = &mut out.rows;
             let (dns, http) = (&mut rows.dns[dns..], &mut rows.http[http..]);
             anonymize::scrub(opts, &mut out.flows[flows..], dns, http);
         }
+        let alive = flush_joined(out, at_least, pools, &send);
+        scrubbed = (out.flows.len(), out.rows.dns.len(), out.rows.http.len());
+        alive
+    };
+    let mut alive = true;
+    for mut batch in batches {
+        // Flows are handed on as soon as they fill a vector of the pool's, never grown.
+        join.run_handing_on(&mut batch, &mut out, FLOW_ROWS, &mut |out| {
+            alive &= hand_on(out, FLOW_ROWS);
+        });
         if let Some(back) = recycle.get(batch.origin) {
             let _ = back.send(batch);
         }
-        if !flush_joined(&mut out, FLOW_ROWS, pools, &send) {
+        if !alive || !hand_on(&mut out, FLOW_ROWS) {
             return;
         }
     }
-    flush_joined(&mut out, 1, pools, &send);
+    hand_on(&mut out, 1);
 }
 
 /// Sends the joined flows and application rows that reached `at_least` rows. Returns

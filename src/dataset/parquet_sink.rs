@@ -20,8 +20,10 @@ use super::TableSink;
 use super::partitioned::{PartitionedWriter, Partitioning, time_column};
 use super::schema::{ColType, FLOWS, TABLES, TableDef};
 
-/// Rows per Parquet row group: large enough for fast scans, small enough to bound memory.
-pub const ROW_GROUP_ROWS: usize = 1 << 20;
+/// Rows per Parquet row group of `packets`: large enough for fast scans (DuckDB's own
+/// groups are 122,880 rows), small enough to bound memory, since a row group is held in
+/// memory, encoded, until it is complete (about 12 MB at this size).
+pub const ROW_GROUP_ROWS: usize = 1 << 19;
 /// Rows per row group of the wide tables (`flows`, `dns`, `http`): a row group is held in
 /// memory, encoded, until it is complete, and a flow row is ten times a packet row.
 const WIDE_ROW_GROUP_ROWS: usize = 1 << 17;
@@ -34,8 +36,16 @@ fn row_group_rows(table: &TableDef) -> usize {
     }
 }
 
-/// Batches allowed in flight between the pipeline and the writer thread.
-const QUEUE_DEPTH: usize = 4;
+/// Batches allowed in flight between the pipeline and the writer thread. The writer is
+/// the busiest thread, so this queue is usually full: two batches keep it fed, and every
+/// batch more is memory held for nothing.
+const QUEUE_DEPTH: usize = 2;
+
+/// Most bytes of one data page before compression. zstd sizes a column's compression
+/// context to the largest page it has compressed, and every column of every open row group
+/// keeps its own (about 40 MB in all with 160 KB pages of 20,000 `u64`s); 64 KiB pages cut
+/// that for datasets 0.5% larger (measured on the 2 GB capture).
+const DATA_PAGE_BYTES: usize = 64 * 1024;
 
 /// Columns that grow steadily: delta encoding stores them in a few bits per row.
 const DELTA_ENCODED: [&str; 3] = ["ts", "frame", "flow_id"];
@@ -49,6 +59,7 @@ fn writer_properties(table: &TableDef) -> WriterProperties {
         .set_dictionary_enabled(false)
         .set_max_row_group_row_count(Some(row_group_rows(table)))
         .set_statistics_enabled(EnabledStatistics::Chunk)
+        .set_data_page_size_limit(DATA_PAGE_BYTES)
         .set_created_by(format!("pcapq {}", env!("CARGO_PKG_VERSION")));
     for c in table.columns {
         let path = ColumnPath::from(c.name);

@@ -76,6 +76,18 @@ impl AppJoin {
 
     /// Replays one batch of events; the batch is left empty.
     pub fn run(&mut self, batch: &mut AppBatch, out: &mut Joined) {
+        self.run_handing_on(batch, out, usize::MAX, &mut |_| {});
+    }
+
+    /// [`run`](Self::run), calling `hand_on` whenever `out` holds `full` finished flows, so
+    /// that a batch ending many flows never grows `out` past that.
+    pub fn run_handing_on(
+        &mut self,
+        batch: &mut AppBatch,
+        out: &mut Joined,
+        full: usize,
+        hand_on: &mut dyn FnMut(&mut Joined),
+    ) {
         let mut records = batch.flows.drain(..);
         for event in batch.events.drain(..) {
             match event {
@@ -149,6 +161,9 @@ impl AppJoin {
                         }
                     }
                     out.flows.push(record);
+                    if out.flows.len() >= full {
+                        hand_on(out);
+                    }
                 }
             }
         }

@@ -152,3 +152,60 @@ fn a_bad_key_writes_nothing() {
     assert!(err.contains("31 bytes"), "{err}");
     assert!(!ds.exists());
 }
+
+/// A DNS query for `a.example` with transaction id `id`.
+fn dns_query(id: u16) -> Vec<u8> {
+    let mut q = id.to_be_bytes().to_vec();
+    q.extend_from_slice(&[1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    q.extend_from_slice(b"\x01a\x07example\x00\x00\x01\x00\x01");
+    q
+}
+
+#[test]
+fn thousands_of_flows_ending_at_once_are_each_written_once_and_scrubbed() {
+    use crate::fixture::{PcapOpts, Rec, at, pcap, udp_bytes};
+    // 6,000 unanswered queries, then one datagram 100 s later that ends them all at once:
+    // the application stage hands them on in several vectors (4,096 flows at most), each
+    // scrubbed before it leaves.
+    const QUERIES: usize = 6000;
+    let host = |i: usize| format!("10.1.{}.{}", i / 250, i % 250 + 1);
+    let mut frames: Vec<Vec<u8>> = (0..QUERIES)
+        .map(|i| udp_bytes(&host(i), 40000, "10.0.0.53", 53, &dns_query(i as u16)))
+        .collect();
+    let last = udp_bytes("10.9.9.9", 5000, "10.9.9.10", 6000, b"late");
+    let mut recs: Vec<Rec> = at(
+        1_700_000_000_000_000_000,
+        1_000_000,
+        frames.drain(..).collect(),
+    );
+    recs.extend(at(1_700_000_100_000_000_000, 1, vec![last]));
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("burst.pcap");
+    std::fs::write(&cap, pcap(&recs, PcapOpts::default())).unwrap();
+    let key = dir.path().join("key");
+    std::fs::write(&key, KEY).unwrap();
+    let one = ["--threads", "1"];
+    let raw = convert(dir.path(), "raw", &cap, &one);
+    let ds = convert(
+        dir.path(),
+        "anon",
+        &cap,
+        &["--threads", "1", "--anonymize", key.to_str().unwrap()],
+    );
+    let pan = CryptoPan::from_key(&KEY);
+    let q = "SELECT orig_ip, end_reason FROM flows ORDER BY flow_id";
+    let (raw_flows, anon_flows) = (sql(&raw, q), sql(&ds, q));
+    assert_eq!(raw_flows.len(), QUERIES + 1, "every flow, once");
+    assert_eq!(anon_flows.len(), QUERIES + 1);
+    for (i, (r, a)) in raw_flows.iter().zip(&anon_flows).enumerate() {
+        let want = pan.anonymize(r[0].parse::<IpAddr>().unwrap()).to_string();
+        assert_eq!(a, &[want, r[1].clone()], "flow {i}");
+    }
+    let q = "SELECT count(*), count(DISTINCT flow_id), count(query) FROM dns";
+    assert_eq!(sql(&raw, q), vec![vec!["6000", "6000", "6000"]]);
+    assert_eq!(
+        sql(&ds, q),
+        vec![vec!["6000", "6000", "0"]],
+        "names dropped"
+    );
+}
