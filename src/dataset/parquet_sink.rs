@@ -26,7 +26,7 @@ use super::schema::{ColType, FLOWS, TABLES, TableDef};
 pub const ROW_GROUP_ROWS: usize = 1 << 19;
 /// Rows per row group of the wide tables (`flows`, `dns`, `http`): a row group is held in
 /// memory, encoded, until it is complete, and a flow row is ten times a packet row.
-const WIDE_ROW_GROUP_ROWS: usize = 1 << 17;
+const WIDE_ROW_GROUP_ROWS: usize = 1 << 16;
 
 fn row_group_rows(table: &TableDef) -> usize {
     if table.name == "packets" {
