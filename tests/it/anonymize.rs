@@ -169,15 +169,11 @@ fn thousands_of_flows_ending_at_once_are_each_written_once_and_scrubbed() {
     // scrubbed before it leaves.
     const QUERIES: usize = 6000;
     let host = |i: usize| format!("10.1.{}.{}", i / 250, i % 250 + 1);
-    let mut frames: Vec<Vec<u8>> = (0..QUERIES)
+    let frames: Vec<Vec<u8>> = (0..QUERIES)
         .map(|i| udp_bytes(&host(i), 40000, "10.0.0.53", 53, &dns_query(i as u16)))
         .collect();
     let last = udp_bytes("10.9.9.9", 5000, "10.9.9.10", 6000, b"late");
-    let mut recs: Vec<Rec> = at(
-        1_700_000_000_000_000_000,
-        1_000_000,
-        frames.drain(..).collect(),
-    );
+    let mut recs: Vec<Rec> = at(1_700_000_000_000_000_000, 1_000_000, frames);
     recs.extend(at(1_700_000_100_000_000_000, 1, vec![last]));
     let dir = tempfile::tempdir().unwrap();
     let cap = dir.path().join("burst.pcap");
