@@ -83,6 +83,21 @@ pub fn time_column(table: &TableDef) -> Option<&'static str> {
 /// new part file), so memory stays bounded when rows come in any time order.
 const OPEN_PARTITIONS: usize = 4;
 
+/// How long after a partition's end its rows may still come before its row group is
+/// flushed: flows are filed by their start and written when they end, so rows of the past
+/// hour keep coming for as long as Zeek's 5-minute TCP inactivity timeout. A partition is
+/// flushed once; later rows of it (connections longer than that) gather in one more row
+/// group of the same file, ended when the file is closed.
+const LATE_NS: i64 = 5 * 60 * 1_000_000_000;
+
+/// A partition's open part file.
+struct OpenPart {
+    key: i64,
+    writer: ArrowWriter<File>,
+    /// Whether its row group was ended once the partition was past ([`LATE_NS`]).
+    flushed: bool,
+}
+
 /// Writes one table as part files under its directory, one file per partition visit.
 pub struct PartitionedWriter {
     dir: PathBuf,
@@ -92,7 +107,9 @@ pub struct PartitionedWriter {
     partitioning: Partitioning,
     span: i64,
     /// Open files, least recently written first.
-    open: Vec<(i64, ArrowWriter<File>)>,
+    open: Vec<OpenPart>,
+    /// Latest time written so far.
+    newest: i64,
     /// Start of every file name (`convert --append` names a batch's files after it).
     prefix: String,
     next_part: usize,
@@ -123,6 +140,7 @@ impl PartitionedWriter {
             partitioning,
             span,
             open: Vec::new(),
+            newest: i64::MIN,
             prefix,
             next_part: 0,
         })
@@ -134,14 +152,32 @@ impl PartitionedWriter {
     /// as for thousands, per column.
     pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
         let times = self.times(batch)?;
+        let newest = times.iter().copied().max().unwrap_or(i64::MIN);
         let keys: Vec<i64> = times.iter().map(|t| t.div_euclid(self.span)).collect();
         if keys.is_sorted() {
-            return self.write_runs(batch);
+            self.write_runs(batch)?;
+        } else {
+            let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
+            order.sort_by_key(|&i| keys[i as usize]);
+            let grouped = take_record_batch(batch, &UInt32Array::from(order))?;
+            self.write_runs(&grouped)?;
         }
-        let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
-        order.sort_by_key(|&i| keys[i as usize]);
-        let grouped = take_record_batch(batch, &UInt32Array::from(order))?;
-        self.write_runs(&grouped)
+        self.newest = self.newest.max(newest);
+        self.flush_past()
+    }
+
+    /// Ends the row group of every open partition that ended [`LATE_NS`] before the latest
+    /// time written: an encoded row group is held in memory until it ends, with a
+    /// compression context per column, and an hour's rows have stopped coming by then.
+    fn flush_past(&mut self) -> Result<()> {
+        for part in self.open.iter_mut().filter(|p| !p.flushed) {
+            let end = part.key.saturating_add(1).saturating_mul(self.span);
+            if end.saturating_add(LATE_NS) <= self.newest {
+                part.writer.flush()?;
+                part.flushed = true;
+            }
+        }
+        Ok(())
     }
 
     fn times<'b>(&self, batch: &'b RecordBatch) -> Result<&'b [i64]> {
@@ -173,13 +209,12 @@ impl PartitionedWriter {
 
     /// The open file of partition `key`, opening it (and closing the oldest) if needed.
     fn writer(&mut self, key: i64) -> Result<&mut ArrowWriter<File>> {
-        if let Some(at) = self.open.iter().position(|(k, _)| *k == key) {
+        if let Some(at) = self.open.iter().position(|p| p.key == key) {
             let entry = self.open.remove(at);
             self.open.push(entry);
         } else {
             if self.open.len() == OPEN_PARTITIONS {
-                let (_, oldest) = self.open.remove(0);
-                oldest.close()?;
+                self.open.remove(0).writer.close()?;
             }
             let dir = self.dir.join(self.partitioning.dir(key));
             fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -188,18 +223,22 @@ impl PartitionedWriter {
             let file =
                 File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
             let writer = ArrowWriter::try_new(file, self.schema.clone(), Some(self.props.clone()))?;
-            self.open.push((key, writer));
+            self.open.push(OpenPart {
+                key,
+                writer,
+                flushed: false,
+            });
         }
         self.open
             .last_mut()
-            .map(|(_, w)| w)
+            .map(|p| &mut p.writer)
             .ok_or_else(|| anyhow!("no open partition"))
     }
 
     /// Finishes every open file.
     pub fn close(self) -> Result<()> {
-        for (_, writer) in self.open {
-            writer.close()?;
+        for part in self.open {
+            part.writer.close()?;
         }
         Ok(())
     }

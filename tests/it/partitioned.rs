@@ -140,3 +140,113 @@ fn a_flow_across_midnight_is_filed_by_its_start() {
         "{plan}"
     );
 }
+
+/// The part files of a table's partition, with the rows of each of their row groups.
+fn row_groups(ds: &Path, table: &str, partition: &str) -> Vec<Vec<i64>> {
+    use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+    let dir = ds.join(table).join(partition);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let reader = SerializedFileReader::new(std::fs::File::open(f).unwrap()).unwrap();
+            let meta = reader.metadata();
+            (0..meta.num_row_groups())
+                .map(|i| meta.row_group(i).num_rows())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_past_hour_is_flushed_and_its_late_flows_join_its_file() {
+    // 2026-11-22T23:58:00Z: connection A (ends 00:20 with FIN, never idle 5 min) and
+    // datagram B, then 5,000 one-datagram flows from 00:06. They end at 00:09, more than
+    // 5 minutes into the next hour, so the 23:00 partition's row group is ended then; A,
+    // ending later, is a second row group of the same file.
+    let start = 1_795_391_880_000_000_000i64;
+    let min = 60_000_000_000i64;
+    let (a, b) = (("10.0.0.1", 40000), ("10.0.0.2", 80));
+    let seg = |from_a: bool, flags: &'static str, seq: u32, ack: u32, data: usize| {
+        let (s, d) = if from_a { (a, b) } else { (b, a) };
+        tcp(s.0, s.1, d.0, d.1, Tcp::new(flags, seq, ack).data(data))
+    };
+    let mut recs = at(
+        start,
+        1_000_000,
+        vec![
+            seg(true, "S", 100, 0, 0),
+            seg(false, "SA", 500, 101, 0),
+            seg(true, "A", 101, 501, 0),
+        ],
+    );
+    recs.extend(at(
+        start + 10_000_000_000,
+        1,
+        vec![udp("10.0.0.3", 5000, "10.0.0.4", 6000, 8)],
+    ));
+    let keepalive =
+        |at_min: i64, seq: u32| at(start + at_min * min, 1, vec![seg(true, "PA", seq, 501, 10)]);
+    recs.extend(keepalive(4, 101));
+    recs.extend(keepalive(7, 111));
+    let many: Vec<Vec<u8>> = (0..5000u32)
+        .map(|i| {
+            udp(
+                &format!("10.2.{}.{}", i / 250, i % 250 + 1),
+                7000,
+                "10.0.0.9",
+                9,
+                8,
+            )
+        })
+        .collect();
+    recs.extend(at(start + 8 * min, 1_000_000, many));
+    recs.extend(keepalive(11, 121));
+    // More than a frame batch (1,024 frames) of one flow, so A ends in a later batch.
+    let filler = (0..1100).map(|_| udp("10.0.0.5", 5000, "10.0.0.6", 6000, 8));
+    recs.extend(at(start + 13 * min, 1_000_000, filler.collect()));
+    recs.extend(keepalive(15, 131));
+    recs.extend(keepalive(19, 141));
+    recs.extend(at(
+        start + 22 * min,
+        1_000_000,
+        vec![
+            seg(true, "FA", 151, 501, 0),
+            seg(false, "FA", 501, 152, 0),
+            seg(true, "A", 152, 502, 0),
+        ],
+    ));
+    let (dir, cap) = write_temp("late.pcap", &pcap(&recs, PcapOpts::default()));
+    let ds = dir.path().join("ds");
+    pcapq(&[
+        "convert",
+        "-q",
+        "--threads",
+        "1",
+        "--partition-by",
+        "hour",
+        "-o",
+        ds.to_str().unwrap(),
+        cap.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        partitions(&ds, "flows"),
+        vec!["date=2026-11-22/hour=23", "date=2026-11-23/hour=00"]
+    );
+    assert_eq!(
+        row_groups(&ds, "flows", "date=2026-11-22/hour=23"),
+        vec![vec![1, 1]],
+        "one file: B's row group, ended at 00:09, then A's"
+    );
+    assert_eq!(
+        rows(
+            &ds,
+            "SELECT count(*) AS n, sum(CASE WHEN conn_state = 'SF' THEN 1 ELSE 0 END) AS sf FROM flows"
+        ),
+        vec![r#""n":5003,"sf":1"#]
+    );
+}
