@@ -153,24 +153,24 @@ fn a_bad_key_writes_nothing() {
     assert!(!ds.exists());
 }
 
-/// A DNS query for `a.example` with transaction id `id`.
-fn dns_query(id: u16) -> Vec<u8> {
-    let mut q = id.to_be_bytes().to_vec();
-    q.extend_from_slice(&[1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
-    q.extend_from_slice(b"\x01a\x07example\x00\x00\x01\x00\x01");
-    q
-}
-
 #[test]
 fn thousands_of_flows_ending_at_once_are_each_written_once_and_scrubbed() {
-    use crate::fixture::{PcapOpts, Rec, at, pcap, udp_bytes};
+    use crate::fixture::{PcapOpts, Rec, at, dns, pcap, udp_bytes};
     // 6,000 unanswered queries, then one datagram 100 s later that ends them all at once:
     // the application stage hands them on in several vectors (4,096 flows at most), each
     // scrubbed before it leaves.
     const QUERIES: usize = 6000;
     let host = |i: usize| format!("10.1.{}.{}", i / 250, i % 250 + 1);
     let frames: Vec<Vec<u8>> = (0..QUERIES)
-        .map(|i| udp_bytes(&host(i), 40000, "10.0.0.53", 53, &dns_query(i as u16)))
+        .map(|i| {
+            udp_bytes(
+                &host(i),
+                40000,
+                "10.0.0.53",
+                53,
+                &dns(i as u16, "a.example", None),
+            )
+        })
         .collect();
     let last = udp_bytes("10.9.9.9", 5000, "10.9.9.10", 6000, b"late");
     let mut recs: Vec<Rec> = at(1_700_000_000_000_000_000, 1_000_000, frames);

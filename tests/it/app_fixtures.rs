@@ -3,7 +3,7 @@
 //! DNS over TCP with messages split and packed across segments, and hostile input that
 //! must cost a note, never a row.
 
-use crate::fixture::{PcapOpts, Rec, Tcp, at, pcap, tcp_bytes, udp_bytes, write_temp};
+use crate::fixture::{PcapOpts, Rec, Tcp, at, dns, pcap, tcp_bytes, udp_bytes, write_temp};
 use crate::support::{Output, convert};
 
 const T0: i64 = 1_700_000_000_000_000_000;
@@ -164,27 +164,6 @@ fn pipelined_http_pairs_requests_and_responses_in_order() {
     assert_eq!(col(&out, "http", "trans_depth"), ["1", "2", "3"]);
     assert_eq!(col(&out, "http", "response_body_len"), ["1", "2", "3"]);
     assert_eq!(col(&out, "http", "status_code"), ["200", "200", "200"]);
-}
-
-/// A DNS message: a query for `name` (type A), or its answer with one address.
-fn dns(id: u16, name: &str, answer: Option<[u8; 4]>) -> Vec<u8> {
-    let mut m = id.to_be_bytes().to_vec();
-    m.extend(if answer.is_some() {
-        [0x81, 0x80]
-    } else {
-        [0x01, 0x00]
-    });
-    m.extend([0, 1, 0, u8::from(answer.is_some()), 0, 0, 0, 0]);
-    for label in name.split('.') {
-        m.push(label.len() as u8);
-        m.extend(label.as_bytes());
-    }
-    m.extend([0, 0, 1, 0, 1]);
-    if let Some(a) = answer {
-        m.extend([0xc0, 12, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4]);
-        m.extend(a);
-    }
-    m
 }
 
 fn framed(m: &[u8]) -> Vec<u8> {

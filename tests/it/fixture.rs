@@ -262,3 +262,24 @@ pub fn write_temp(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::Pa
     std::fs::write(&path, bytes).unwrap();
     (dir, path)
 }
+
+/// A DNS message: a query for `name` (type A), or its answer with one address.
+pub fn dns(id: u16, name: &str, answer: Option<[u8; 4]>) -> Vec<u8> {
+    let mut m = id.to_be_bytes().to_vec();
+    m.extend(if answer.is_some() {
+        [0x81, 0x80]
+    } else {
+        [0x01, 0x00]
+    });
+    m.extend([0, 1, 0, u8::from(answer.is_some()), 0, 0, 0, 0]);
+    for label in name.split('.') {
+        m.push(label.len() as u8);
+        m.extend(label.as_bytes());
+    }
+    m.extend([0, 0, 1, 0, 1]);
+    if let Some(a) = answer {
+        m.extend([0xc0, 12, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4]);
+        m.extend(a);
+    }
+    m
+}
