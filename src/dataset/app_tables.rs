@@ -68,7 +68,7 @@ pub fn dns_batch(rows: &[DnsRow]) -> Result<RecordBatch, ArrowError> {
         c.bool(|r| r.msg.rd),
         c.bool(|r| r.msg.ra),
         c.u8(|r| r.msg.z),
-        c.str(|r| r.msg.query.as_deref()),
+        c.str(|r| r.msg.logged_query()),
         c.u16(|r| r.msg.qclass),
         c.u16(|r| r.msg.qtype),
         strings(rows.iter().map(|r| r.msg.qtype.map(dns::qtype_name))),

@@ -689,13 +689,19 @@ pub const DNS: TableDef = TableDef {
         req("rd", Bool, "Recursion desired flag."),
         req("ra", Bool, "Recursion available flag."),
         req("z", U8, "The Z bits."),
-        col("query", Str, "Name asked, from the first question."),
-        col("qclass", U16, "Class of the first question."),
-        col("qtype", U16, "Type of the first question."),
+        col(
+            "query",
+            Str,
+            "Name asked (with several questions, the last, as Zeek logs it); for a response \
+             without a question (an mDNS announcement, a dynamic update's reply), the owner \
+             name of its first answer, as Zeek's dns.log.",
+        ),
+        col("qclass", U16, "Class of the question `query` names."),
+        col("qtype", U16, "Type of the question `query` names."),
         col(
             "qtype_name",
             Str,
-            "Type of the first question as Zeek names it (`A`, `AAAA`, `PTR`, …).",
+            "Type of that question as Zeek names it (`A`, `AAAA`, `PTR`, …).",
         ),
         req(
             "answers",

@@ -247,6 +247,9 @@ pub struct Packet {
     pub icmp: Option<IcmpInfo>,
     /// Response code of a DNS response (from port 53), when the header was captured.
     pub dns_rcode: Option<u8>,
+    /// Flags word of the DNS header a UDP datagram to or from a DNS port starts with,
+    /// when its 12 bytes were captured (for the tracker's DNS role rule).
+    pub dns_flags: Option<u16>,
     /// Why decoding stopped early, if it did.
     pub error: Option<DecodeError>,
 }

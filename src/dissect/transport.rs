@@ -138,6 +138,10 @@ fn read_syn_options(mut opts: &[u8], info: &mut TcpInfo) {
     }
 }
 
+/// UDP ports Zeek attaches its DNS analyzer to, by the responder's port (`DNS::ports`:
+/// DNS, NetBIOS name service, mDNS, LLMNR).
+pub const DNS_UDP_PORTS: [u16; 4] = [53, 137, 5353, 5355];
+
 fn udp<'a>(t: &TransportBytes<'a>, packet: &mut Packet) -> &'a [u8] {
     let b = t.bytes;
     ports(b, packet);
@@ -150,6 +154,13 @@ fn udp<'a>(t: &TransportBytes<'a>, packet: &mut Packet) -> &'a [u8] {
     }
     if packet.src_port == Some(53) {
         packet.dns_rcode = b.get(8..).and_then(dns_response_code);
+    }
+    let on_dns_port = |p: Option<u16>| p.is_some_and(|p| DNS_UDP_PORTS.contains(&p));
+    if on_dns_port(packet.src_port) || on_dns_port(packet.dst_port) {
+        packet.dns_flags = b
+            .get(8..)
+            .filter(|m| m.len() >= 12)
+            .and_then(|m| be16(m, 2));
     }
     let udp_len = be16(b, 4).map(u32::from);
     let payload = match udp_len {

@@ -4,7 +4,8 @@
 //! must cost a note, never a row.
 
 use crate::fixture::{PcapOpts, Rec, Tcp, at, dns, pcap, tcp_bytes, udp_bytes, write_temp};
-use crate::support::{Output, convert};
+use crate::support::{Output, convert, convert_with};
+use pcapq::track::TrackOptions;
 
 const T0: i64 = 1_700_000_000_000_000_000;
 const MS: i64 = 1_000_000;
@@ -259,4 +260,49 @@ fn hostile_payloads_cost_a_note_never_a_row() {
     assert_eq!(col(&out, "http", "status_code"), [""]);
     assert!(out.dns.len() <= 1);
     assert_eq!(col(&out, "flows", "server_name"), ["", "", ""]);
+}
+
+#[test]
+fn a_response_without_a_question_is_named_by_its_first_answer_as_zeek_logs_it() {
+    // An mDNS announcement: a response with no question and one A record. Sent to a
+    // multicast group, it keeps its sender as the originator.
+    let mut m = vec![0, 0, 0x84, 0x00, 0, 0, 0, 1, 0, 0, 0, 0];
+    for label in ["printer", "local"] {
+        m.push(label.len() as u8);
+        m.extend(label.as_bytes());
+    }
+    m.extend([0, 0, 1, 0x80, 1, 0, 0, 0, 120, 0, 4, 192, 0, 2, 9]);
+    let out = run(vec![udp_bytes("10.1.0.5", 5353, "224.0.0.251", 5353, &m)]);
+    assert_eq!(col(&out, "dns", "is_response"), ["true"]);
+    assert_eq!(col(&out, "dns", "query"), ["printer.local"]);
+    assert_eq!(col(&out, "dns", "answers"), ["[192.0.2.9]"]);
+    assert_eq!(col(&out, "flows", "service"), ["dns"]);
+    assert_eq!(col(&out, "flows", "history"), ["D"]);
+}
+
+#[test]
+fn a_first_dns_message_that_is_a_response_makes_its_receiver_the_originator() {
+    // Zeek's DNS analyzer flips the roles (DNS.cc, ParseMessage): history `D^`, SHR. The
+    // response to a multicast group above keeps its sender as the originator.
+    let response = dns(7, "flip.example", Some([192, 0, 2, 7]));
+    let frames = vec![udp_bytes(CLI, 40000, SRV, 53, &response)];
+    let recs: Vec<Rec> = at(T0, MS, frames);
+    let (_dir, path) = write_temp("flip.pcap", &pcap(&recs, PcapOpts::default()));
+    let no_app = TrackOptions {
+        app: false,
+        ..TrackOptions::default()
+    };
+    for out in [convert(&[&path]), convert_with(&[&path], Some(no_app))] {
+        let f = &out
+            .flows
+            .rows(&["orig_ip", "orig_port", "history", "conn_state"])[0];
+        assert_eq!(f["orig_ip"], SRV);
+        assert_eq!(f["orig_port"], "53");
+        assert_eq!(f["history"], "D^");
+        assert_eq!(f["conn_state"], "SHR");
+        assert_eq!(out.packets.col("from_orig"), ["false"]);
+    }
+    let out = convert(&[&path]);
+    assert_eq!(col(&out, "dns", "from_orig"), ["false"]);
+    assert_eq!(col(&out, "dns", "query"), ["flip.example"]);
 }

@@ -109,6 +109,15 @@ impl DnsMessage {
             && self.query.is_some()
     }
 
+    /// The name `dns.query` holds for this message, as Zeek's dns.log gives it: the question,
+    /// else (a response without one: an mDNS announcement, a dynamic update's reply) the
+    /// owner name of its first answer.
+    pub fn logged_query(&self) -> Option<&str> {
+        self.query
+            .as_deref()
+            .or(self.answer_query.as_deref().filter(|_| self.is_response))
+    }
+
     /// Whether Zeek's DNS analyzer confirms the protocol on this message (questions
     /// and answers parsed; this is what puts `dns` in conn.log's `service`).
     pub fn zeek_confirms(&self) -> bool {

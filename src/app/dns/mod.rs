@@ -14,6 +14,7 @@ mod message;
 mod name;
 mod rdata;
 mod rdata_types;
+mod roles;
 mod sniff;
 mod tcp;
 
@@ -25,5 +26,6 @@ pub use consts::{opcode_name, qclass_name, qtype_name, rcode_name};
 pub use escape::zeek_escape;
 pub use log_row::{DnsLogRow, log_row};
 pub use message::{DnsError, DnsMessage, MAX_ANSWERS, parse_message};
+pub use roles::{UDP_PORTS, first_message_flips_roles};
 pub use sniff::looks_like_dns;
 pub use tcp::{DnsTcpStream, MAX_TCP_MESSAGE};
