@@ -11,11 +11,17 @@ use super::reassembly::{Chunk, Reassembler};
 use super::rows::{AppSink, DnsRow, HttpRow};
 use super::tls::{self, HandshakeStream, Hello, TlsStream, Transport};
 
-/// UDP ports where DNS is expected (DNS, NetBIOS name service, mDNS, LLMNR), as Zeek
-/// registers its DNS analyzer.
-const DNS_PORTS: [u16; 4] = [53, 137, 5353, 5355];
 /// Bytes of a direction's first payload kept to recognise it when it arrives in pieces.
 const SNIFF_BYTES: usize = 512;
+/// Datagrams of a UDP flow looked at before it is given up as unrecognised. A protocol's
+/// start need not be the flow's first datagram: a QUIC connection resumed with 0-RTT packets
+/// sends its Initial after them, as Zeek's QUIC analyzer (attached by port) still reads.
+const UDP_TRIES: u8 = 8;
+/// Datagrams of a flow that carries STUN looked at for what STUN multiplexes with (DTLS in
+/// WebRTC, after a few binding requests and responses each way).
+const STUN_TRIES: u8 = 64;
+/// Datagrams of a DTLS flow read for the ServerHello before the flow is left alone.
+const DTLS_DATAGRAMS: u8 = 16;
 
 /// One packet's share of a flow, as the application stage sees it.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +61,8 @@ enum Parser {
     DnsTcp(Box<DnsTcpState>),
     DnsUdp,
     Quic(Box<QuicState>),
+    /// DTLS: hellos are read from the handshake's first datagrams, this many more at most.
+    Dtls(u8),
 }
 
 struct TlsState {
@@ -101,12 +109,26 @@ pub struct AppFlow {
     ports: [u16; 2],
     /// Flow-key side that acts as the client (sent the first payload, or the SYN).
     client: u8,
+    /// Datagrams of an undecided UDP flow looked at so far.
+    udp_tries: u8,
+    /// A TCP connection Zeek calls partial (its responder's SYN not seen): only DNS is
+    /// read from it, as Zeek's other stream analyzers return before parsing such streams.
+    partial: bool,
 }
 
 impl AppFlow {
     /// State for a flow between `ports` (by flow-key side), whose client is `client`;
-    /// `isn` gives each side's initial sequence number when its SYN was seen.
-    pub fn new(udp: bool, ports: [u16; 2], client: usize, isn: [Option<u32>; 2]) -> Self {
+    /// `isn` gives each side's initial sequence number when its SYN was seen, `partial`
+    /// whether the connection began before the capture did (see [`AppEvent`]'s `Open`).
+    ///
+    /// [`AppEvent`]: crate::track::AppEvent
+    pub fn new(
+        udp: bool,
+        ports: [u16; 2],
+        client: usize,
+        isn: [Option<u32>; 2],
+        partial: bool,
+    ) -> Self {
         let tcp = (!udp).then(|| {
             let mut tcp = Box::<TcpStreams>::default();
             for (s, isn) in tcp.streams.iter_mut().zip(isn) {
@@ -123,6 +145,8 @@ impl AppFlow {
             http_depth: 0,
             ports,
             client: client.min(1) as u8,
+            udp_tries: 0,
+            partial,
         }
     }
 
@@ -157,7 +181,11 @@ impl AppFlow {
             Parser::Http(h) => h.held(),
             Parser::DnsTcp(d) => d.streams[0].held() + d.streams[1].held(),
             Parser::Quic(q) => q.quic.held() + q.hello[0].held() + q.hello[1].held(),
-            Parser::Undecided | Parser::Finished | Parser::Ssh | Parser::DnsUdp => 0,
+            Parser::Undecided
+            | Parser::Finished
+            | Parser::Ssh
+            | Parser::DnsUdp
+            | Parser::Dtls(_) => 0,
         };
         let streams = self.tcp.as_ref().map_or(0, |t| {
             t.streams[0].held()
@@ -245,7 +273,8 @@ impl AppFlow {
                 // Most streams say what they are in their first segment: no copy then.
                 let first = &d[..d.len().min(SNIFF_BYTES)];
                 let kept = sniff[1 - side].len() + first.len();
-                self.decide(recognise_stream(first, from_client, self.ports, kept));
+                let verdict = recognise_stream(first, from_client, self.ports, kept);
+                self.decide(verdict, self.partial);
                 if !matches!(self.parser, Parser::Undecided) {
                     let other = std::mem::take(&mut sniff[1 - side]);
                     if !other.is_empty() {
@@ -263,7 +292,7 @@ impl AppFlow {
                 sniff[side].extend_from_slice(&d[..d.len().min(room)]);
                 let kept = sniff[0].len() + sniff[1].len();
                 let verdict = recognise_stream(&sniff[side], from_client, self.ports, kept);
-                self.decide(verdict);
+                self.decide(verdict, self.partial);
             }
             if matches!(self.parser, Parser::Undecided) {
                 return;
@@ -284,7 +313,13 @@ impl AppFlow {
     }
 
     /// Takes the parser (and service) a recogniser chose.
-    fn decide(&mut self, (service, parser): (Option<&'static str>, Parser)) {
+    /// Takes what [`recognise_stream`] found, unless the connection is partial and it is
+    /// not DNS (the one stream protocol Zeek reads from a partial connection).
+    fn decide(&mut self, (service, parser): (Option<&'static str>, Parser), partial: bool) {
+        if partial && !matches!(parser, Parser::DnsTcp(_) | Parser::Undecided) {
+            self.parser = Parser::Finished;
+            return;
+        }
         if let Some(s) = service {
             self.learnt.add_service(s);
         }
@@ -308,7 +343,7 @@ impl AppFlow {
                 match chunk {
                     Chunk::Data(d) => {
                         if let Some(hello) = t.streams[side].feed(d) {
-                            apply_hello(&mut self.learnt, hello);
+                            apply_hello(&mut self.learnt, hello, Some("ssl"));
                         }
                     }
                     Chunk::Gap(_) => {
@@ -392,7 +427,21 @@ impl AppFlow {
         let from_client = p.side == self.client();
         if matches!(self.parser, Parser::Undecided) {
             self.recognise_datagram(p.bytes);
+            if matches!(self.parser, Parser::Undecided | Parser::Finished) {
+                return;
+            }
         }
+        self.read_datagram(p, from_client, flow_id, out);
+    }
+
+    /// Hands a datagram to the flow's parser.
+    fn read_datagram(
+        &mut self,
+        p: &AppPacket<'_>,
+        from_client: bool,
+        flow_id: u64,
+        out: &mut dyn AppSink,
+    ) {
         match &mut self.parser {
             Parser::DnsUdp => {
                 if let Ok(msg) = dns::parse_message(p.bytes) {
@@ -405,7 +454,7 @@ impl AppFlow {
                     let bytes = q.quic.take_crypto(client);
                     if !bytes.is_empty() {
                         for hello in q.hello[i].feed(&bytes) {
-                            apply_hello(&mut self.learnt, hello);
+                            apply_hello(&mut self.learnt, hello, Some("ssl"));
                         }
                     }
                 }
@@ -418,11 +467,39 @@ impl AppFlow {
                     self.learnt.note(n);
                 }
             }
+            Parser::Dtls(left) => {
+                *left = left.saturating_sub(1);
+                let server_hello = match tls::dtls_hello_or_note(p.bytes) {
+                    Ok(Some(hello)) => {
+                        let server = matches!(hello, Hello::Server(_));
+                        apply_hello(&mut self.learnt, hello, None);
+                        server
+                    }
+                    Ok(None) => false,
+                    Err(note) => {
+                        self.learnt.note(note);
+                        false
+                    }
+                };
+                if server_hello || *left == 0 {
+                    self.parser = Parser::Finished;
+                }
+            }
             _ => {}
         }
     }
 
-    /// Decides what a UDP flow carries from its first datagram.
+    /// Datagrams an undecided UDP flow is looked at for.
+    fn udp_budget(&self) -> u8 {
+        if self.learnt.has_service("stun") {
+            STUN_TRIES
+        } else {
+            UDP_TRIES
+        }
+    }
+
+    /// Decides what a UDP flow carries from one of its datagrams. A flow whose first
+    /// [`UDP_TRIES`] datagrams match nothing is given up.
     fn recognise_datagram(&mut self, d: &[u8]) {
         let on_port = |ports: &[u16]| self.ports.iter().any(|p| ports.contains(p));
         let (service, parser): (Option<&'static str>, Parser) = if quic::looks_like_quic(d) {
@@ -434,26 +511,32 @@ impl AppFlow {
                 ],
             };
             (Some("quic"), Parser::Quic(Box::new(state)))
-        } else if (on_port(&DNS_PORTS) || dns::looks_like_dns(d)) && dns::parse_message(d).is_ok() {
+        } else if (on_port(&dns::UDP_PORTS) || dns::looks_like_dns(d))
+            && dns::parse_message(d).is_ok()
+        {
             (Some("dns"), Parser::DnsUdp)
         } else if tls::looks_like_dtls(d) {
-            if let Some(hello) = tls::dtls_hello(d) {
-                apply_hello(&mut self.learnt, hello);
-            }
-            (Some("dtls"), Parser::Finished)
+            // Zeek's DTLS analyzer reads the handshake itself: the service is `dtls` alone.
+            (Some("dtls"), Parser::Dtls(DTLS_DATAGRAMS))
         } else if detect::is_dhcp(d) {
             (Some("dhcp"), Parser::Finished)
         } else if detect::is_stun(d) {
-            (Some("stun"), Parser::Finished)
+            // STUN multiplexes with DTLS on one flow (WebRTC): the flow stays undecided
+            // for what follows it.
+            (Some("stun"), Parser::Undecided)
         } else if on_port(&[123]) && detect::is_ntp(d) {
             (Some("ntp"), Parser::Finished)
         } else {
-            (None, Parser::Finished)
+            (None, Parser::Undecided)
         };
         if let Some(s) = service {
             self.learnt.add_service(s);
         }
-        self.parser = parser;
+        self.udp_tries = self.udp_tries.saturating_add(1);
+        self.parser = match parser {
+            Parser::Undecided if self.udp_tries >= self.udp_budget() => Parser::Finished,
+            parser => parser,
+        };
     }
 }
 
@@ -513,10 +596,15 @@ fn first_line(d: &[u8]) -> &[u8] {
 }
 
 /// Records what a TLS hello says in the flow's columns.
-fn apply_hello(learnt: &mut Learnt, hello: Hello) {
+/// Records what a hello tells; a ClientHello adds `service` (`ssl` for TLS and QUIC, whose
+/// Zeek analyzers hand the handshake to the SSL analyzer; none for DTLS, whose analyzer
+/// reads it itself).
+fn apply_hello(learnt: &mut Learnt, hello: Hello, service: Option<&'static str>) {
     match hello {
         Hello::Client(ch) => {
-            learnt.add_service("ssl");
+            if let Some(service) = service {
+                learnt.add_service(service);
+            }
             let summary = learnt.details();
             if summary.ja3.is_some() {
                 return; // a second ClientHello (after a HelloRetryRequest) changes nothing

@@ -45,6 +45,14 @@ impl Learnt {
         }
     }
 
+    /// Whether the flow has service `name` (one of the stage's own names).
+    pub fn has_service(&self, name: &str) -> bool {
+        SERVICE_NAMES
+            .iter()
+            .position(|&n| n == name)
+            .is_some_and(|pos| self.codes().any(|c| c == pos))
+    }
+
     /// The stored services' positions in [`SERVICE_NAMES`], in the order found.
     fn codes(&self) -> impl Iterator<Item = usize> + use<> {
         let mut rest = self.services;

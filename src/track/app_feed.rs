@@ -41,6 +41,9 @@ pub enum AppEvent {
         client: usize,
         /// Each side's initial sequence number, when its SYN was seen.
         isn: [Option<u32>; 2],
+        /// A TCP connection whose responder's SYN was not seen (the capture began inside
+        /// it): Zeek's stream analyzers leave such a "partial" connection alone.
+        partial: bool,
     },
     /// A packet of a flow the stage knows; its bytes are `start..start + len` of the batch.
     Packet {
@@ -167,12 +170,16 @@ pub(super) fn feed_app(
             } else {
                 (flow.orig_side, flow.isn())
             };
+            // Zeek's TCPSessionAdapter::SetPartialStatus: partial unless the responder
+            // answered with a SYN (after the originator's SYN, or as the first packet seen).
+            let partial = tcp && !flow.app_midstream && isn[1 - flow.orig_side].is_none();
             out.app().events.push(AppEvent::Open {
                 flow_id: flow.id,
                 udp: !tcp,
                 ports: [flow.key.port0, flow.key.port1],
                 client,
                 isn,
+                partial,
             });
             flow.app = AppFeed::Feeding;
         }

@@ -97,8 +97,9 @@ impl AppJoin {
                     ports,
                     client,
                     isn,
+                    partial,
                 } => {
-                    let app = AppFlow::new(udp, ports, client, isn);
+                    let app = AppFlow::new(udp, ports, client, isn, partial);
                     let fed = Fed { app, held: 0 };
                     self.flows.insert(flow_id, Entry::Active(Box::new(fed)));
                 }
@@ -214,6 +215,7 @@ mod tests {
                 ports: [40000 + flow_id as u16, 80],
                 client: 0,
                 isn: [Some(1000), Some(9000)],
+                partial: false,
             });
             let event = AppEvent::Packet {
                 flow_id,
