@@ -1,6 +1,5 @@
 //! Service names of well-known ports (IANA names, from the table in `data/services.tsv`),
-//! used by the `port_service` SQL function, the flows' `service` guess, and the choice of
-//! which side of a mid-stream flow is the server.
+//! used by the `port_service` SQL function and the flows' `port_service` guess.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -50,12 +49,6 @@ pub fn service_for(port: u16, ip_proto: u8) -> Option<&'static str> {
     SERVICES.get(&(port, proto_key(ip_proto)?)).copied()
 }
 
-/// Whether `port` is one servers usually listen on (it has a service name), which decides
-/// who is the originator of a flow whose beginning was not captured.
-pub fn is_likely_server_port(port: u16, ip_proto: u8) -> bool {
-    service_for(port, ip_proto).is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,7 +59,5 @@ mod tests {
         assert_eq!(service_for(53, 17), Some("domain"));
         assert_eq!(service_name(443, "TCP"), Some("https"));
         assert_eq!(service_for(56730, 6), None);
-        assert!(is_likely_server_port(22, 6));
-        assert!(!is_likely_server_port(51234, 6));
     }
 }

@@ -14,6 +14,7 @@ mod inline_text;
 mod key;
 mod payloads;
 mod rtt;
+mod server_ports;
 mod shard;
 mod suspend;
 mod table;

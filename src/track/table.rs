@@ -12,6 +12,7 @@ use super::history::History;
 use super::index::{FlowIndex, prefetch};
 use super::key::{FlowKey, Tuple, packet_tuple};
 use super::payloads::Payloads;
+use super::server_ports::is_likely_server_port;
 use super::tcp::machine::{FlowCtx, Segment};
 use super::zeek_timers;
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
@@ -492,7 +493,7 @@ impl Tracker {
                     tcp.flags & tcp_flag::SYN != 0,
                     tcp.flags & tcp_flag::ACK != 0,
                 );
-                let likely = |port| crate::services::is_likely_server_port(port, proto::TCP);
+                let likely = |port| is_likely_server_port(port, proto::TCP);
                 (!syn || ack)
                     && likely(t.sport)
                     && if likely(t.dport) {
@@ -502,12 +503,13 @@ impl Tracker {
                     }
             }),
             proto::UDP => {
-                let likely = |port| crate::services::is_likely_server_port(port, proto::UDP);
+                let likely = |port| is_likely_server_port(port, proto::UDP);
                 likely(t.sport) && !likely(t.dport)
             }
             _ => false,
         };
-        if flip && t.src != IpAddr::V4(std::net::Ipv4Addr::BROADCAST) {
+        // Zeek keeps the roles when the responder would be the broadcast address (NewConn).
+        if flip && t.dst != IpAddr::V4(std::net::Ipv4Addr::BROADCAST) {
             orig_side = 1 - side;
             history.add('^');
         }

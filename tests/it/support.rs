@@ -15,7 +15,14 @@ use pcapq::source::{InputSpec, MergedSource};
 use pcapq::track::TrackOptions;
 
 /// Folders of `tests/pcaps` whose captures the comparisons walk.
-pub const SHARED_FOLDERS: [&str; 5] = ["zeek", "tcpdump", "malformed", "linktypes", "app"];
+pub const SHARED_FOLDERS: [&str; 6] = [
+    "zeek",
+    "tcpdump",
+    "malformed",
+    "linktypes",
+    "app",
+    "zeek-app",
+];
 
 /// `tests/pcaps`: the public test captures carried in the repository (a copy of the
 /// project's shared captures, with their manifest and licences). A clone without them is
