@@ -63,6 +63,14 @@ enum Parser {
     Quic(Box<QuicState>),
     /// DTLS: hellos are read from the handshake's first datagrams, this many more at most.
     Dtls(u8),
+    /// An HTTP CONNECT tunnel just began, with the server bytes that followed the reply:
+    /// what it carries is recognised afresh, as Zeek hands a tunnel to protocol detection.
+    Tunnel(Box<TunnelStart>),
+}
+
+/// The server bytes that followed a successful CONNECT reply in its segment.
+struct TunnelStart {
+    rest: Vec<u8>,
 }
 
 struct TlsState {
@@ -181,6 +189,7 @@ impl AppFlow {
             Parser::Http(h) => h.held(),
             Parser::DnsTcp(d) => d.streams[0].held() + d.streams[1].held(),
             Parser::Quic(q) => q.quic.held() + q.hello[0].held() + q.hello[1].held(),
+            Parser::Tunnel(start) => start.rest.capacity(),
             Parser::Undecided
             | Parser::Finished
             | Parser::Ssh
@@ -218,7 +227,8 @@ impl AppFlow {
         // The streams are taken out while they deliver, so that the parsers can be fed.
         let TcpStreams { streams, sniff } = &mut *tcp;
         streams[p.side.min(1)].segment(seg.seq, seg.syn, p.bytes, p.wire_len, &mut |c| {
-            self.stream_chunk(p.side, p.ts, c, sniff, flow_id, out)
+            self.stream_chunk(p.side, p.ts, c, sniff, flow_id, out);
+            self.start_tunnel(p.ts, sniff, flow_id, out);
         });
         self.tcp = Some(tcp);
     }
@@ -228,7 +238,10 @@ impl AppFlow {
         if let Some(mut tcp) = self.tcp.take() {
             let TcpStreams { streams, sniff } = &mut *tcp;
             for (side, stream) in streams.iter_mut().enumerate() {
-                stream.flush(&mut |c| self.stream_chunk(side, ts, c, sniff, flow_id, out));
+                stream.flush(&mut |c| {
+                    self.stream_chunk(side, ts, c, sniff, flow_id, out);
+                    self.start_tunnel(ts, sniff, flow_id, out);
+                });
             }
         }
         match &mut self.parser {
@@ -253,6 +266,26 @@ impl AppFlow {
     }
 
     // ---- TCP ----
+
+    /// When the chunk just read opened a CONNECT tunnel: what followed the proxy's reply is
+    /// read as the start of a new stream.
+    fn start_tunnel(
+        &mut self,
+        ts: i64,
+        sniff: &mut [Vec<u8>; 2],
+        flow_id: u64,
+        out: &mut dyn AppSink,
+    ) {
+        if !matches!(self.parser, Parser::Tunnel(_)) {
+            return;
+        }
+        if let Parser::Tunnel(start) = std::mem::replace(&mut self.parser, Parser::Undecided)
+            && !start.rest.is_empty()
+        {
+            let server = 1 - self.client();
+            self.stream_chunk(server, ts, Chunk::Data(&start.rest), sniff, flow_id, out);
+        }
+    }
 
     fn stream_chunk(
         &mut self,
@@ -365,7 +398,12 @@ impl AppFlow {
                     self.learnt.note(n);
                 }
                 let done = h.take_done();
+                let tunnel = h.take_tunnel().map(|rest| (rest, h.finish()));
                 self.emit_http(done, flow_id, out);
+                if let Some((rest, last)) = tunnel {
+                    self.emit_http(last, flow_id, out);
+                    self.parser = Parser::Tunnel(Box::new(TunnelStart { rest }));
+                }
             }
             Parser::Ssh => {
                 if let Chunk::Data(d) = chunk {

@@ -3,7 +3,7 @@
 //! on the captures of `tests/pcaps/app` and `tests/pcaps/zeek-app` (Zeek traces with only
 //! Zeek's logs beside them: a DNS response seen first, mDNS announcements, dynamic updates,
 //! DTLS, STUN then DTLS, QUIC resumed with 0-RTT, an HTTP connection begun before the
-//! capture). Every field must be equal; the few deliberate differences are named where
+//! capture, DHCP, TLS and SMTP inside HTTP CONNECT tunnels). Every field must be equal; the few deliberate differences are named where
 //! they are skipped, and in docs/differences.md.
 
 use std::collections::HashMap;

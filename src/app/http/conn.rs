@@ -85,6 +85,9 @@ pub struct HttpConn {
     connect_request: bool,
     connection_close: bool,
     tunneled: bool,
+    /// A CONNECT tunnel began: the server bytes that followed the reply in its segment,
+    /// until [`HttpConn::take_tunnel`] hands them on.
+    tunnel: Option<Vec<u8>>,
     disabled: bool,
     finished: bool,
     request_ongoing: bool,
@@ -131,6 +134,7 @@ impl HttpConn {
             connect_request: false,
             connection_close: false,
             tunneled: false,
+            tunnel: None,
             disabled: false,
             finished: false,
             request_ongoing: false,
@@ -199,6 +203,13 @@ impl HttpConn {
     /// Transactions completed since the last call.
     pub fn take_done(&mut self) -> Vec<HttpTx> {
         self.tracker.take_done()
+    }
+
+    /// Once a CONNECT tunnel began: the server bytes that followed the successful reply in
+    /// its segment (what the tunnel carries starts there), handed over once. The caller then
+    /// reads the tunnel as a new stream, as Zeek hands it to protocol detection.
+    pub fn take_tunnel(&mut self) -> Option<Vec<u8>> {
+        self.tunnel.take()
     }
 
     /// End of the connection (both directions closed): ends the messages in
@@ -299,6 +310,9 @@ impl HttpConn {
         let mut rest = bytes;
         loop {
             if self.disabled || self.tunneled {
+                if let Some(tunnel) = self.tunnel.as_mut().filter(|_| !orig) {
+                    tunnel.extend_from_slice(rest);
+                }
                 return;
             }
             let side = self.side(orig);
@@ -353,6 +367,7 @@ impl HttpConn {
                 if !orig && self.connect_request && len == 0 {
                     // End of a successful CONNECT reply: the rest is tunnelled.
                     self.tunneled = true;
+                    self.tunnel = Some(Vec::new());
                 }
             }
         }

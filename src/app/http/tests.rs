@@ -175,7 +175,7 @@ fn interim_100_continue() {
 }
 
 #[test]
-fn connect_tunnel_stops_parsing() {
+fn connect_tunnel_stops_the_http_parsing() {
     let (rows, note) = run(&[
         (
             true,
@@ -187,6 +187,19 @@ fn connect_tunnel_stops_parsing() {
     ]);
     assert_eq!(briefs(&rows), ["CONNECT example.com:443 200 0 0"]);
     assert_eq!(note, None);
+}
+
+#[test]
+fn a_connect_tunnel_hands_on_what_follows_the_reply() {
+    let mut c = HttpConn::new();
+    c.request_data(1, b"CONNECT mail.example:25 HTTP/1.0\r\n\r\n");
+    assert_eq!(c.take_tunnel(), None);
+    c.response_data(2, b"HTTP/1.0 200 OK\r\n\r\n220 mail.example ESMTP\r\n");
+    assert_eq!(
+        c.take_tunnel().as_deref(),
+        Some(&b"220 mail.example ESMTP\r\n"[..])
+    );
+    assert_eq!(c.take_tunnel(), None);
 }
 
 #[test]
