@@ -9,6 +9,7 @@ use super::learnt::Learnt;
 use super::quic::{self, QuicFlow};
 use super::reassembly::{Chunk, Reassembler};
 use super::rows::{AppSink, DnsRow, HttpRow};
+use super::starttls::{self, Starttls};
 use super::tls::{self, HandshakeStream, Hello, TlsStream, Transport};
 
 /// Bytes of a direction's first payload kept to recognise it when it arrives in pieces.
@@ -63,12 +64,14 @@ enum Parser {
     Quic(Box<QuicState>),
     /// DTLS: hellos are read from the handshake's first datagrams, this many more at most.
     Dtls(u8),
-    /// An HTTP CONNECT tunnel just began, with the server bytes that followed the reply:
-    /// what it carries is recognised afresh, as Zeek hands a tunnel to protocol detection.
+    /// An HTTP CONNECT tunnel (or STARTTLS) just began, with the server bytes that followed
+    /// the go-ahead: what it carries is recognised afresh, as Zeek hands it on.
     Tunnel(Box<TunnelStart>),
+    /// SMTP or FTP: watched for STARTTLS (AUTH TLS), after which the stream is TLS.
+    Starttls(Box<Starttls>),
 }
 
-/// The server bytes that followed a successful CONNECT reply in its segment.
+/// The server bytes that followed a successful CONNECT (or STARTTLS) reply in its segment.
 struct TunnelStart {
     rest: Vec<u8>,
 }
@@ -190,6 +193,7 @@ impl AppFlow {
             Parser::DnsTcp(d) => d.streams[0].held() + d.streams[1].held(),
             Parser::Quic(q) => q.quic.held() + q.hello[0].held() + q.hello[1].held(),
             Parser::Tunnel(start) => start.rest.capacity(),
+            Parser::Starttls(watch) => watch.held(),
             Parser::Undecided
             | Parser::Finished
             | Parser::Ssh
@@ -267,8 +271,8 @@ impl AppFlow {
 
     // ---- TCP ----
 
-    /// When the chunk just read opened a CONNECT tunnel: what followed the proxy's reply is
-    /// read as the start of a new stream.
+    /// When the chunk just read opened a CONNECT tunnel or started TLS after STARTTLS: what
+    /// followed the server's go-ahead is read as the start of a new stream.
     fn start_tunnel(
         &mut self,
         ts: i64,
@@ -403,6 +407,19 @@ impl AppFlow {
                 if let Some((rest, last)) = tunnel {
                     self.emit_http(last, flow_id, out);
                     self.parser = Parser::Tunnel(Box::new(TunnelStart { rest }));
+                }
+            }
+            Parser::Starttls(watch) => {
+                let step = match chunk {
+                    Chunk::Data(d) => watch.feed(from_client, d),
+                    Chunk::Gap(_) => starttls::Step::GiveUp,
+                };
+                match step {
+                    starttls::Step::More => {}
+                    starttls::Step::GiveUp => self.parser = Parser::Finished,
+                    starttls::Step::Tls(rest) => {
+                        self.parser = Parser::Tunnel(Box::new(TunnelStart { rest }));
+                    }
                 }
             }
             Parser::Ssh => {
@@ -603,9 +620,11 @@ fn recognise_stream(
         };
         (Some("dns"), Parser::DnsTcp(Box::new(state)))
     } else if detect::smtp_greeting(first) {
-        (Some("smtp"), Parser::Finished)
+        let watch = Starttls::new(starttls::Dialect::Smtp);
+        (Some("smtp"), Parser::Starttls(Box::new(watch)))
     } else if detect::ftp_greeting(first) {
-        (Some("ftp"), Parser::Finished)
+        let watch = Starttls::new(starttls::Dialect::Ftp);
+        (Some("ftp"), Parser::Starttls(Box::new(watch)))
     } else if first.len() >= SNIFF_BYTES
         || !first.contains(&b'\n') && first.len() >= 64
         || kept > 2 * SNIFF_BYTES
