@@ -1,6 +1,6 @@
 //! The application layer against Zeek's protocol logs (conn.log `service`, ssl.log,
 //! quic.log, ssh.log, dns.log, http.log) and tshark's application fields (SNI, ALPN, JA3)
-//! on the captures of `tests/pcaps/app` and `tests/pcaps/zeek-app` (Zeek traces with only
+//! on the captures of `tests/pcaps/app` and `tests/pcaps/zeek-baselines` (Zeek traces with only
 //! Zeek's logs beside them: a DNS response seen first, mDNS announcements, dynamic updates,
 //! DTLS, STUN then DTLS, QUIC resumed with 0-RTT, an HTTP connection begun before the
 //! capture, DHCP, TLS and SMTP inside HTTP CONNECT tunnels). Every field must be equal; the few deliberate differences are named where
@@ -15,12 +15,13 @@ use crate::support::{
 
 type Row = HashMap<String, String>;
 
-const APP: [&str; 2] = ["app", "zeek-app"];
+const APP: [&str; 2] = ["app", "zeek-baselines"];
 
 /// Flow columns the comparisons read.
 fn flows(out: &Output) -> Vec<Row> {
     out.flows.rows(&[
         "flow_id",
+        "ip_proto",
         "orig_ip",
         "orig_port",
         "resp_ip",
@@ -49,17 +50,25 @@ fn zeek_key(z: &Row) -> Option<String> {
 }
 
 fn flow_key(f: &Row) -> String {
+    // Zeek writes 0 for the ports of a protocol without any; pcapq leaves them null.
+    let port = |p: &str| if p.is_empty() { "0" } else { p }.to_string();
     format!(
         "{} {} {} {}",
-        f["orig_ip"], f["orig_port"], f["resp_ip"], f["resp_port"]
+        f["orig_ip"],
+        port(&f["orig_port"]),
+        f["resp_ip"],
+        port(&f["resp_port"])
     )
 }
 
-/// The flow a Zeek row describes: by 4-tuple, or, for `.cut` logs without one, the only
-/// flow of the capture.
+/// The flow a Zeek row describes: by 4-tuple and, where the log has it, IP protocol (TCP,
+/// UDP and SCTP flows can share addresses and ports); for `.cut` logs without a 4-tuple,
+/// the only flow of the capture.
 fn flow_of<'a>(z: &Row, flows: &'a [Row]) -> Option<&'a Row> {
     match zeek_key(z) {
-        Some(k) => flows.iter().find(|f| flow_key(f) == k),
+        Some(k) => flows
+            .iter()
+            .find(|f| flow_key(f) == k && z.get("ip_proto").is_none_or(|p| *p == f["ip_proto"])),
         None if flows.len() == 1 => flows.first(),
         None => None,
     }

@@ -21,7 +21,7 @@ pub const SHARED_FOLDERS: [&str; 6] = [
     "malformed",
     "linktypes",
     "app",
-    "zeek-app",
+    "zeek-baselines",
 ];
 
 /// `tests/pcaps`: the public test captures carried in the repository (a copy of the

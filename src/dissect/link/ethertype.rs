@@ -1,5 +1,5 @@
-//! What follows an EtherType, whichever link layer announced it: VLAN tags, MPLS labels
-//! and PPPoE walked down to IP.
+//! What follows an EtherType, whichever link layer announced it: VLAN tags, VN-Tags,
+//! 802.1ah and FabricPath encapsulations, MPLS labels and PPPoE walked down to IP.
 
 use super::super::packet::{DecodeError, Packet};
 use super::{NetworkPayload, be16, ppp, truncated};
@@ -12,10 +12,16 @@ pub(super) const ETH_IPV6: u16 = 0x86dd;
 pub(super) const ETH_MPLS: [u16; 2] = [0x8847, 0x8848];
 const ETH_VLAN: [u16; 3] = [0x8100, 0x88a8, 0x9100];
 const ETH_PPPOE_SESSION: u16 = 0x8864;
+/// Cisco VN-Tag: a 4-byte tag, then the EtherType.
+const ETH_VNTAG: u16 = 0x8926;
+/// Provider Backbone Bridging (802.1ah): a 4-byte I-TAG, then the customer's Ethernet header.
+const ETH_PBB: u16 = 0x88e7;
+/// Cisco FabricPath: the outer header goes on for 2 more bytes, then the inner Ethernet header.
+const ETH_FABRICPATH: u16 = 0x8903;
 /// Tags walked before giving up (QinQ needs 2; more is legal but rare).
 const MAX_TAGS: usize = 8;
 
-/// Walks VLAN tags, MPLS labels and PPPoE down to IP, starting after an EtherType.
+/// Walks tags, encapsulations, MPLS labels and PPPoE down to IP, starting after an EtherType.
 pub(super) fn ether_payload<'a>(
     mut eth_type: u16,
     mut rest: &'a [u8],
@@ -34,6 +40,26 @@ pub(super) fn ether_payload<'a>(
                 }
                 eth_type = next;
                 rest = &rest[4..];
+            }
+            ETH_VNTAG => {
+                let Some(next) = be16(rest, 4) else {
+                    return truncated(packet, "VN-Tag", rest.len(), 6);
+                };
+                eth_type = next;
+                rest = &rest[6..];
+            }
+            // An Ethernet header inside: its MAC addresses skipped, its EtherType read.
+            ETH_PBB | ETH_FABRICPATH => {
+                let (layer, tag) = if eth_type == ETH_PBB {
+                    ("802.1ah", 4)
+                } else {
+                    ("FabricPath", 2)
+                };
+                let Some(next) = be16(rest, tag + 12) else {
+                    return truncated(packet, layer, rest.len(), tag + 14);
+                };
+                eth_type = next;
+                rest = &rest[tag + 14..];
             }
             t if ETH_MPLS.contains(&t) => return mpls(rest, packet),
             ETH_PPPOE_SESSION => {

@@ -45,9 +45,30 @@ fn seeds() -> Vec<(u32, Vec<u8>)> {
     ppi.extend(wlan());
     let mut nflog = vec![2, 0, 0, 1, 8, 0, 1, 0, 8, 0, 1, 0, 32, 0, 9, 0];
     nflog.extend(IP4_UDP);
+    let macs = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+    // 802.1Q, a VN-Tag, 802.1Q again (Zeek's vntag_vlan_sandwich).
+    let vntag = [
+        &macs[..],
+        &[0x81, 0, 0, 250, 0x89, 0x26, 0, 0, 0, 0],
+        &[0x81, 0, 0, 250],
+    ];
+    let vntag = with(&[vntag.concat(), vec![0x08, 0x00]].concat(), &IP4_UDP);
+    // 802.1ah: the I-TAG, then the customer's MAC addresses and EtherType.
+    let pbb = with(
+        &[&macs[..], &[0x88, 0xe7, 0, 0, 0, 1], &macs, &[0x08, 0x00]].concat(),
+        &IP4_UDP,
+    );
+    // Cisco FabricPath: two more bytes of outer header, then the inner Ethernet header.
+    let fabric = with(
+        &[&macs[..], &[0x89, 0x03, 0, 0], &macs, &[0x08, 0x00]].concat(),
+        &IP4_UDP,
+    );
     vec![
         (0, with(&[2, 0, 0, 0], &IP4_UDP)),
         (1, ethernet),
+        (1, vntag),
+        (1, pbb),
+        (1, fabric),
         (9, with(&[0xff, 0x03, 0x00, 0x21], &IP4_UDP)),
         (50, with(&[0x0f, 0x00, 0x08, 0x00], &IP4_UDP)),
         (101, IP4_UDP.to_vec()),
