@@ -1,6 +1,7 @@
 //! One flow through the application stage (reassembly, recognition, dispatch to the
 //! parsers). Header: a flags byte (bit 0 UDP, bit 1 the client is side 1, bits 2 and 3 an
-//! initial sequence number is known for side 0 / 1), the two ports and the two ISNs
+//! initial sequence number is known for side 0 / 1, bit 4 a partial connection), the two
+//! ports and the two ISNs
 //! (big-endian). Then packets, each: a byte (bit 0 side, bit 1 SYN), the sequence number
 //! (u32), the captured length (u16), the bytes the wire had beyond them (u8), the payload.
 //! Fed until the flow wants no more, as the tracker does, then finished.
@@ -21,7 +22,8 @@ fuzz_target!(|data: &[u8]| {
         (flags & 4 != 0).then_some(isn[0]),
         (flags & 8 != 0).then_some(isn[1]),
     ];
-    let mut flow = AppFlow::new(udp, ports, client, isn);
+    let partial = flags & 16 != 0;
+    let mut flow = AppFlow::new(udp, ports, client, isn, partial);
     let mut sink = CountingSink::default();
     let mut ts = 0;
     while !input.is_empty() && flow.wants_more() {

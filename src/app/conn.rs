@@ -349,9 +349,9 @@ impl AppFlow {
         self.parse_stream(side, ts, chunk, flow_id, out);
     }
 
-    /// Takes the parser (and service) a recogniser chose.
-    /// Takes what [`recognise_stream`] found, unless the connection is partial and it is
-    /// not DNS (the one stream protocol Zeek reads from a partial connection).
+    /// Takes the parser (and service) [`recognise_stream`] chose, unless the connection is
+    /// partial and it is not DNS (the one stream protocol Zeek reads from a partial
+    /// connection).
     fn decide(&mut self, (service, parser): (Option<&'static str>, Parser), partial: bool) {
         if partial && !matches!(parser, Parser::DnsTcp(_) | Parser::Undecided) {
             self.parser = Parser::Finished;
