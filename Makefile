@@ -54,9 +54,13 @@ $(TARGET_DIR)/geoip/.installed:
 	 elif $(MAKE) --no-print-directory geoip GEOIP_DIR=$(TARGET_DIR)/geoip >/dev/null; then touch $@; \
 	 else echo "make geoip failed: the real GeoIP/ASN database test will be skipped"; fi
 
+## lint: formatting, clippy, and the fuzz targets still compiling against the library
+## (they live outside the workspace; checked into FUZZ_TARGET_DIR, make fuzz's own)
+FUZZ_TARGET_DIR ?= $(HOME)/.cache/pcapq-fuzz-target
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
+	CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR) $(CARGO) check --release --manifest-path fuzz/Cargo.toml --bins
 
 fmt:
 	$(CARGO) fmt --all
