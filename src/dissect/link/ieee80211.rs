@@ -69,7 +69,7 @@ pub(super) fn ieee80211<'a>(
 
 /// An LLC/SNAP header with an EtherType (RFC 1042's OUI 00-00-00 or 802.1H's 00-00-F8)
 /// and what it announces; any other LLC payload (spanning tree, …) is not IP.
-fn llc_snap<'a>(body: &'a [u8], packet: &mut Packet) -> NetworkPayload<'a> {
+pub(super) fn llc_snap<'a>(body: &'a [u8], packet: &mut Packet) -> NetworkPayload<'a> {
     match body {
         [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00 | 0xf8, hi, lo, rest @ ..] => {
             let eth_type = u16::from_be_bytes([*hi, *lo]);

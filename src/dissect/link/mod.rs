@@ -7,13 +7,14 @@
 //! frame is trusted before it is checked against the captured bytes.
 //!
 //! `eth_type` holds the EtherType with which a link layer announces its payload: the
-//! Ethernet type, the Linux cooked protocol, the Cisco HDLC protocol and the 802.11
-//! LLC/SNAP type. Link layers that announce their payload otherwise (PPP's protocol
+//! Ethernet type, the Linux cooked protocol, the Cisco HDLC protocol and the 802.11 (and
+//! FDDI) LLC/SNAP type. Link layers that announce their payload otherwise (PPP's protocol
 //! number, the address family of loopback and NFLOG, raw IP) leave it null.
 
 mod cooked;
 mod ethernet;
 mod ethertype;
+mod fddi;
 mod ieee80211;
 mod loopback;
 mod nflog;
@@ -154,6 +155,7 @@ fn strip<'a>(link_type: u32, frame: LinkFrame<'a>, packet: &mut Packet) -> Netwo
         113 => cooked::linux_sll(data, packet),
         276 => cooked::linux_sll2(data, packet),
         9 | 50 => ppp::ppp(data, packet),
+        10 => fddi::fddi(data, packet),
         104 => ppp::cisco_hdlc(data, packet),
         105 => ieee80211::ieee80211(data, packet, false),
         127 => radiotap::radiotap(frame, packet),

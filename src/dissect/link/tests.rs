@@ -7,8 +7,8 @@ use crate::dissect::{Packet, dissect};
 use crate::source::Frame;
 
 /// Link types pcapq decodes, and one it does not.
-const LINK_TYPES: [u32; 19] = [
-    0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 109, 113, 127, 192, 195, 228, 229, 239, 276,
+const LINK_TYPES: [u32; 20] = [
+    0, 1, 9, 10, 12, 14, 50, 101, 104, 105, 108, 109, 113, 127, 192, 195, 228, 229, 239, 276,
 ];
 
 /// IPv4 + UDP, 28 bytes, no payload.
@@ -70,6 +70,13 @@ fn seeds() -> Vec<(u32, Vec<u8>)> {
         (1, pbb),
         (1, fabric),
         (9, with(&[0xff, 0x03, 0x00, 0x21], &IP4_UDP)),
+        (
+            10,
+            with(
+                &[&[0x50][..], &macs, &[0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00]].concat(),
+                &IP4_UDP,
+            ),
+        ),
         (50, with(&[0x0f, 0x00, 0x08, 0x00], &IP4_UDP)),
         (101, IP4_UDP.to_vec()),
         (104, with(&[0x8f, 0x00, 0x08, 0x00], &IP4_UDP)),
