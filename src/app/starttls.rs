@@ -80,7 +80,8 @@ impl Starttls {
         }
         let room = MAX_LINE.saturating_sub(self.partial[d].len());
         self.partial[d].extend_from_slice(&rest[..rest.len().min(room)]);
-        if self.seen[d] > WATCHED_BYTES && !self.asked {
+        if self.seen[d] > WATCHED_BYTES {
+            // Also after a STARTTLS that no reply line answered: the watch stays bounded.
             return Step::GiveUp;
         }
         Step::More
@@ -162,5 +163,13 @@ mod tests {
         }
         assert_eq!(last, Step::GiveUp);
         assert!(w.held() <= 2 * MAX_LINE);
+        // A STARTTLS the server never answers with a reply line.
+        let mut w = Starttls::new(Dialect::Smtp);
+        w.feed(true, b"STARTTLS\r\n");
+        let mut last = Step::More;
+        for _ in 0..20 {
+            last = w.feed(false, &body);
+        }
+        assert_eq!(last, Step::GiveUp);
     }
 }
