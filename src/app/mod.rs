@@ -3,7 +3,7 @@
 //! recognises the protocol from the bytes, whatever the port, and fills the flow's
 //! application columns ([`AppSummary`]) and the rows of the `dns` and `http` tables.
 //!
-//! One file (or folder) per protocol, behind one face: `conn.rs` decides and dispatches;
+//! One file (or folder) per protocol, behind one face: `conn/` decides and dispatches;
 //! `reassembly.rs` orders TCP segments within a fixed bound; the protocol parsers never
 //! see packets, only bytes.
 

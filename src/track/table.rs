@@ -361,20 +361,19 @@ impl Tracker {
             let code = if side == flow.orig_side { 'D' } else { 'd' };
             flow.history.check(mask, code);
             let first = flow.dirs[0].pkts + flow.dirs[1].pkts == 0;
-            let resp = 1 - side;
-            let (resp_ip, resp_port) = if resp == 0 {
-                (key.ip0, key.port0)
-            } else {
-                (key.ip1, key.port1)
-            };
-            if first
-                && side == flow.orig_side
-                && crate::app::dns::first_message_flips_roles(resp_port, resp_ip, p.dns_flags)
-            {
-                // Zeek's DNS analyzer makes the receiver of a first message that is a
-                // response the originator; the letter already written stays as it is.
-                flow.orig_side = resp;
-                flow.history.add('^');
+            if first && side == flow.orig_side && p.dns_flags.is_some() {
+                let resp = 1 - side;
+                let (resp_ip, resp_port) = if resp == 0 {
+                    (key.ip0, key.port0)
+                } else {
+                    (key.ip1, key.port1)
+                };
+                if crate::app::dns::first_message_flips_roles(resp_port, resp_ip, p.dns_flags) {
+                    // Zeek's DNS analyzer makes the receiver of a first message that is a
+                    // response the originator; the letter already written stays as it is.
+                    flow.orig_side = resp;
+                    flow.history.add('^');
+                }
             }
         }
 
