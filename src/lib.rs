@@ -25,6 +25,7 @@ pub mod ip_text;
 pub mod query;
 #[cfg(feature = "engine")]
 pub mod report;
+pub mod server_ports;
 pub mod services;
 pub mod source;
 pub mod track;

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use crate::anon::{AnonCache, CryptoPan};
 use crate::app::{DnsRow, HttpRow};
-use crate::dissect::Packet;
+use crate::dissect::{IpInfo, Packet};
 use crate::ip_text::push_ip;
 use crate::track::FlowRecord;
 
@@ -40,12 +40,17 @@ impl PacketAnonymizer {
 
     /// Replaces every address of `p`: the IP header's and those of a packet an ICMP
     /// error quotes (so that the error still finds its flow).
+    /// Anonymizes the addresses of an IP header (a packet's, or a tunnel's around it).
+    pub fn ip(&mut self, ip: &mut IpInfo) {
+        ip.src = self.cache.anonymize(ip.src);
+        if let Some(dst) = ip.dst.as_mut() {
+            *dst = self.cache.anonymize(*dst);
+        }
+    }
+
     pub fn packet(&mut self, p: &mut Packet) {
         if let Some(ip) = p.ip.as_mut() {
-            ip.src = self.cache.anonymize(ip.src);
-            if let Some(dst) = ip.dst.as_mut() {
-                *dst = self.cache.anonymize(*dst);
-            }
+            self.ip(ip);
         }
         if let Some(q) = p.icmp.as_mut().and_then(|i| i.quoted.as_mut()) {
             q.src = self.cache.anonymize(q.src);

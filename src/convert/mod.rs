@@ -21,11 +21,11 @@ use crate::dataset::schema::{CAPTURES, DNS, FLOWS, HTTP, PACKETS, TableDef};
 use crate::dataset::{
     PacketsBuilder, TableSink, captures_batch, dns_batch, flows_batch, http_batch,
 };
-use crate::dissect::dissect_with_payload;
+use crate::dissect::{Tunnels, dissect_layers};
 use crate::source::{CaptureStats, MergedSource};
 use crate::track::{
     AppBatch, AppJoin, DoneRing, FlowRecord, Joined, Learnt, PacketAnnotation, Payloads,
-    TrackOptions, TrackOutput, TrackStats, Tracked, Tracker, TrackerState,
+    TrackOptions, TrackOutput, TrackStats, Tracked, Tracker, TrackerState, TunnelEntry,
 };
 use anonymize::{AnonymizeOptions, PacketAnonymizer};
 use pool::VecPool;
@@ -113,6 +113,8 @@ struct FrameBatch {
     tracked: Vec<Tracked>,
     /// Their payloads, for the application stage.
     payloads: Payloads,
+    /// The tunnel layers of its tunnelled frames, in frame order (outermost first).
+    tunnels: Vec<TunnelEntry>,
 }
 
 /// What the pipeline thread hands to the thread that builds Arrow batches.
@@ -278,6 +280,7 @@ pub fn run_batch(
         let send = |rows: Rows| -> bool { to_builder.send(rows).is_ok() };
         let mut exhausted = false;
         let mut interrupted = false;
+        let mut tunnels = Tunnels::default();
         while !exhausted {
             if frames % PROGRESS_EVERY < SEND_BATCH as u64 {
                 progress.update(source.bytes_read(), frames);
@@ -293,17 +296,30 @@ pub fn run_batch(
             let mut batch = recycled.try_recv().unwrap_or_else(|_| FrameBatch {
                 tracked: Vec::with_capacity(SEND_BATCH),
                 payloads: Payloads::default(),
+                tunnels: Vec::new(),
             });
             batch.tracked.clear();
             batch.payloads.clear();
+            batch.tunnels.clear();
             while batch.tracked.len() < SEND_BATCH {
                 let Some(frame) = source.next_frame() else {
                     exhausted = true;
                     break;
                 };
-                let (mut packet, payload) = dissect_with_payload(&frame);
+                let (mut packet, payload) = dissect_layers(&frame, &mut tunnels);
                 if let Some(a) = anonymizer.as_mut() {
                     a.packet(&mut packet);
+                }
+                for layer in tunnels.iter() {
+                    let mut layer = *layer;
+                    if let Some(a) = anonymizer.as_mut() {
+                        a.ip(&mut layer.ip);
+                    }
+                    batch.tunnels.push(TunnelEntry {
+                        frame: batch.tracked.len() as u32,
+                        layer,
+                        flow_id: None,
+                    });
                 }
                 if with_app {
                     batch.payloads.push(payload);
@@ -477,8 +493,14 @@ fn build_rows(
     for message in rows {
         match message {
             Rows::Packets(batch) => {
-                for t in &batch.tracked {
+                let mut layers = batch.tunnels.as_slice();
+                for (i, t) in batch.tracked.iter().enumerate() {
                     packets.append(&t.meta, &t.packet, &t.annotation);
+                    let here = layers.iter().take_while(|e| e.frame as usize == i).count();
+                    if here > 0 {
+                        packets.tunnelled(&layers[..here]);
+                        layers = &layers[here..];
+                    }
                     if packets.len() >= BATCH_ROWS {
                         sink.write(&PACKETS, packets.finish()?)?;
                     }

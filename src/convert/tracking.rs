@@ -76,7 +76,8 @@ impl TrackerThread {
         let mut out = TrackOutput::default();
         out.app.origin = position;
         for mut batch in batches {
-            tracker.observe_batch(&mut batch.tracked, &batch.payloads, &mut out);
+            let batch_tunnels = &mut batch.tunnels;
+            tracker.observe_batch(&mut batch.tracked, batch_tunnels, &batch.payloads, &mut out);
             let passed = match &next {
                 Next::Tracker(to) => to.send(batch).is_ok(),
                 Next::Builder(to) => to.send(Rows::Packets(batch)).is_ok(),

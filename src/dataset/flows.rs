@@ -97,18 +97,19 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
             let mut b = StringBuilder::with_capacity(n, n * 4);
             let mut joined = String::new();
             for r in rows {
-                match app(r).filter(|a| !a.services.is_empty()) {
-                    Some(a) => {
-                        joined.clear();
-                        for (i, s) in a.services.iter().enumerate() {
-                            if i > 0 {
-                                joined.push(',');
-                            }
-                            joined.push_str(s);
-                        }
-                        b.append_value(&joined);
+                let found = app(r).map_or(&[][..], |a| a.services.as_slice());
+                let services = r.tunnel_service.iter().chain(found);
+                joined.clear();
+                for (i, s) in services.enumerate() {
+                    if i > 0 {
+                        joined.push(',');
                     }
-                    None => b.append_null(),
+                    joined.push_str(s);
+                }
+                if joined.is_empty() {
+                    b.append_null();
+                } else {
+                    b.append_value(&joined);
                 }
             }
             Arc::new(b.finish())
@@ -225,6 +226,7 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         u64c(&|r| r.tcp.as_ref().map(|t| t.missed_bytes)),
         strc(&|r| r.icmp_error.as_deref()),
         u32c(&|r| Some(r.icmp_errors)),
+        string_list(rows.iter().map(|r| Some(r.tunnel_parents.as_slice())), true),
     ];
     RecordBatch::try_new(FLOWS.schema(), columns)
 }

@@ -3,17 +3,19 @@
 use std::fmt::Write;
 use std::sync::Arc;
 
+use datafusion::arrow::array::new_null_array;
 use datafusion::arrow::array::{
     ArrayRef, BooleanBuilder, RecordBatch, StringBuilder, TimestampNanosecondBuilder, UInt8Builder,
     UInt16Builder, UInt32Builder, UInt64Builder,
 };
+use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::error::ArrowError;
 
 use super::schema::PACKETS;
 use crate::dissect::{Packet, tcp_flags};
 use crate::ip_text::IpFormatter;
 use crate::source::FrameMeta;
-use crate::track::PacketAnnotation;
+use crate::track::{PacketAnnotation, TunnelEntry};
 
 /// Accumulates packet rows and turns them into record batches.
 pub struct PacketsBuilder {
@@ -49,6 +51,9 @@ pub struct PacketsBuilder {
     tcp_dup_ack: BooleanBuilder,
     tcp_zero_window: BooleanBuilder,
     decode_error: StringBuilder,
+    /// `tunnel` and `tunnel_flow_id` of the few tunnelled rows, by row: the columns are
+    /// made when the batch is taken (all null in a capture without tunnels).
+    tunnelled: Vec<(usize, String, Option<u64>)>,
     /// Whether flows are tracked: if not, the flow columns are all null and are made
     /// at once when a batch is taken rather than a null at a time.
     with_flows: bool,
@@ -96,6 +101,7 @@ impl PacketsBuilder {
             tcp_dup_ack: BooleanBuilder::with_capacity(capacity),
             tcp_zero_window: BooleanBuilder::with_capacity(capacity),
             decode_error: StringBuilder::with_capacity(capacity, 0),
+            tunnelled: Vec::new(),
             with_flows,
             rows: 0,
             capacity,
@@ -195,6 +201,20 @@ impl PacketsBuilder {
         }
     }
 
+    /// Marks the row appended last as tunnelled through `layers` (outermost first).
+    pub fn tunnelled(&mut self, layers: &[TunnelEntry]) {
+        let mut names = String::new();
+        for (i, l) in layers.iter().enumerate() {
+            if i > 0 {
+                names.push(',');
+            }
+            names.push_str(l.layer.kind.name());
+        }
+        let flow = layers.last().and_then(|l| l.flow_id);
+        self.tunnelled
+            .push((self.rows.saturating_sub(1), names, flow));
+    }
+
     /// Takes the pending rows as a record batch. The builders are replaced by fresh ones of
     /// full capacity, so the next batch appends without regrowing (and copying) buffers.
     pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
@@ -251,6 +271,32 @@ impl PacketsBuilder {
             Arc::new(self.tcp_zero_window.finish()),
             Arc::new(self.decode_error.finish()),
         ];
+        let mut columns = columns;
+        columns.extend(tunnel_columns(&std::mem::take(&mut self.tunnelled), rows));
         RecordBatch::try_new(PACKETS.schema(), columns)
     }
+}
+
+/// The `tunnel` and `tunnel_flow_id` columns of `rows` rows, of which `tunnelled` (in row
+/// order) are tunnelled.
+fn tunnel_columns(tunnelled: &[(usize, String, Option<u64>)], rows: usize) -> [ArrayRef; 2] {
+    if tunnelled.is_empty() {
+        return [
+            new_null_array(&DataType::Utf8, rows),
+            new_null_array(&DataType::UInt64, rows),
+        ];
+    }
+    let mut names = StringBuilder::with_capacity(rows, tunnelled.len() * 6);
+    let mut flows = UInt64Builder::with_capacity(rows);
+    let mut next = 0;
+    for (row, name, flow) in tunnelled {
+        names.append_nulls(row - next);
+        flows.append_nulls(row - next);
+        names.append_value(name);
+        flows.append_option(*flow);
+        next = row + 1;
+    }
+    names.append_nulls(rows - next);
+    flows.append_nulls(rows - next);
+    [Arc::new(names.finish()), Arc::new(flows.finish())]
 }

@@ -260,6 +260,16 @@ pub const PACKETS: TableDef = TableDef {
             Str,
             "Why decoding stopped early (truncated or bogus header, unsupported link type); null when the frame decoded fully.",
         ),
+        col(
+            "tunnel",
+            Str,
+            "The tunnels the packet came through, outermost first (`vxlan`, `gre`, `ip-in-ip`, `geneve`, `teredo`, `ayiya`, `gtpv1`; `gre,vxlan` when nested); the IP and transport columns then describe the innermost packet. Null when not tunnelled.",
+        ),
+        col(
+            "tunnel_flow_id",
+            U64,
+            "The flow of the tunnel packet directly around this one (its `flows.flow_id`; the frame counts in both flows, as in Zeek).",
+        ),
     ],
     optional: false,
 };
@@ -576,6 +586,11 @@ pub const FLOWS: TableDef = TableDef {
             "icmp_errors",
             U32,
             "ICMP error messages that quote a packet of this flow.",
+        ),
+        col(
+            "tunnel_parents",
+            StrList,
+            "Community IDs of the flows whose tunnel packets carried this flow's packets (the UDP flow of a VXLAN, Geneve, Teredo, AYIYA or GTP tunnel, the GRE or IP-in-IP flow), as Zeek's tunnel_parents lists the tunnels; null when not tunnelled. A carrier flow is numbered 2^48 above the frame that starts it, per level.",
         ),
     ],
     optional: false,

@@ -252,6 +252,9 @@ pub struct Packet {
     pub dns_flags: Option<u16>,
     /// Why decoding stopped early, if it did.
     pub error: Option<DecodeError>,
+    /// A tunnel this packet carries whose inner packet was not decapsulated (ARP inside
+    /// VXLAN, say): its flow still carries the tunnel, as Zeek confirms it.
+    pub carries: Option<super::TunnelKind>,
 }
 
 impl Packet {

@@ -12,6 +12,7 @@ use super::key::FlowKey;
 use super::rtt::{Rtt, Samples};
 use super::tcp::analysis::{self, Seg, TcpFlags, TsharkConv, TsharkDir};
 use super::tcp::machine::{FlowCtx, Outcome, Segment, ZeekTcp};
+use super::tunnels::FlowTunnel;
 use crate::app::AppSummary;
 use crate::dissect::tcp_flag;
 use crate::dissect::transport::proto;
@@ -247,6 +248,9 @@ pub struct Flow {
     /// Resumed while the application stage was reading it: the stage picks the flow up
     /// mid-stream (no initial sequence numbers) at its next payload.
     pub app_midstream: bool,
+    /// Its part in tunnels, if its packets carried one or came through one.
+    #[serde(default)]
+    pub tunnel: Option<Box<FlowTunnel>>,
 }
 
 /// Everything `flows` stores about a finished flow.
@@ -283,6 +287,11 @@ pub struct FlowRecord {
     pub tcp: Option<TcpRecord>,
     pub icmp_error: Option<String>,
     pub icmp_errors: u32,
+    /// The service of a tunnel's carrier (`vxlan`, `geneve`, …), joined to the services
+    /// the application stage found.
+    pub tunnel_service: Option<&'static str>,
+    /// Community IDs of the flows that carried this one's packets through a tunnel.
+    pub tunnel_parents: Vec<CommunityId>,
 }
 
 /// `flows.tcp_state`: `S<syns>F<fins>`, then `/R` when reset.
@@ -461,6 +470,12 @@ impl Flow {
             tcp: tcp.as_deref().map(|t| tcp_record(t, o)),
             icmp_error: self.icmp_error.map(|(t, c)| format!("{t}/{c}")),
             icmp_errors: self.icmp_errors,
+            tunnel_service: self.tunnel.as_ref().and_then(|t| t.service()),
+            tunnel_parents: self
+                .tunnel
+                .as_ref()
+                .map(|t| t.parent_ids())
+                .unwrap_or_default(),
         }
     }
 }

@@ -60,6 +60,12 @@ impl<const N: usize> fmt::Display for InlineText<N> {
     }
 }
 
+impl<const N: usize> AsRef<str> for InlineText<N> {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl<const N: usize> PartialEq<&str> for InlineText<N> {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other

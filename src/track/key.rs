@@ -107,12 +107,19 @@ pub fn icmp6_counterpart(icmp_type: u8, code: u8) -> (u8, bool) {
     }
 }
 
+/// IPv6's "no next header" (59).
+const IPV6_NO_NEXT_HEADER: u8 = 59;
+
 /// The tuple of a packet, when it belongs to a flow at all (an IP packet whose transport
 /// header, where the protocol has one, is there).
 pub fn packet_tuple(p: &Packet) -> Option<Tuple> {
     let ip = p.ip.as_ref()?;
     let dst = ip.dst?;
     let proto_nr = ip.proto?;
+    if proto_nr == IPV6_NO_NEXT_HEADER {
+        // Nothing after the IPv6 header (a Teredo bubble): Zeek makes no connection of it.
+        return None;
+    }
     let mut t = Tuple {
         src: ip.src,
         dst,

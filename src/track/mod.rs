@@ -14,11 +14,11 @@ mod inline_text;
 mod key;
 mod payloads;
 mod rtt;
-mod server_ports;
 mod shard;
 mod suspend;
 mod table;
 pub mod tcp;
+mod tunnels;
 mod zeek_timers;
 
 pub use app_feed::{AppBatch, AppEvent, AppFeed, DoneRing};
@@ -31,6 +31,7 @@ pub use rtt::Samples;
 pub use shard::shard_of;
 pub use suspend::{Learnt, TrackerState};
 pub use table::{Tracked, Tracker};
+pub use tunnels::{CARRIER_ID_STEP, TunnelEntry};
 
 /// Where the tracker puts finished flows and the application stage's input.
 pub trait FlowSink {

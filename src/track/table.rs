@@ -12,12 +12,13 @@ use super::history::History;
 use super::index::{FlowIndex, prefetch};
 use super::key::{FlowKey, Tuple, packet_tuple};
 use super::payloads::Payloads;
-use super::server_ports::is_likely_server_port;
 use super::tcp::machine::{FlowCtx, Segment};
+use super::tunnels::{FlowTunnel, Role, TunnelEntry, layer_packet};
 use super::zeek_timers;
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
 use crate::dissect::transport::proto;
 use crate::dissect::{Fragment, Packet, tcp_flag};
+use crate::server_ports::is_likely_server_port;
 use crate::source::FrameMeta;
 
 type Hasher = ahash::RandomState;
@@ -159,12 +160,16 @@ impl Tracker {
     /// `payloads` holds their captured payloads by position (for the application stage).
     /// Flows that end are pushed into `out`. Working on a batch lets the flows of the next
     /// packets be fetched into the cache while the current one is processed.
+    /// `tunnels` holds the tunnel layers of the batch's tunnelled frames, in frame order
+    /// (outermost first); their flows are tracked too, and their `flow_id` set.
     pub fn observe_batch(
         &mut self,
         batch: &mut [Tracked],
+        tunnels: &mut [TunnelEntry],
         payloads: &Payloads,
         out: &mut dyn FlowSink,
     ) {
+        let mut layers_at = 0;
         let mut prepared = std::mem::take(&mut self.prepared);
         prepared.clear();
         for t in batch.iter() {
@@ -184,11 +189,56 @@ impl Tracker {
             if self.owns_quoted(&t.packet) {
                 self.note_icmp(&t.packet);
             }
+            let mut parent = None;
+            let first_layer = layers_at;
+            while tunnels
+                .get(layers_at)
+                .is_some_and(|e| e.frame as usize == i)
+            {
+                layers_at += 1;
+            }
+            if layers_at > first_layer {
+                parent = self.observe_layers(&t.meta, &mut tunnels[first_layer..layers_at], out);
+            }
             if let Some(p) = &prepared[i] {
-                t.annotation = self.observe_prepared(&t.meta, &t.packet, payloads.get(i), p, out);
+                let role = Role::Own { parent };
+                let payload = payloads.get(i);
+                t.annotation = self.observe_prepared(&t.meta, &t.packet, payload, p, role, out);
             }
         }
         self.prepared = prepared;
+    }
+
+    /// Tracks the carriers of one tunnelled frame (those this tracker owns) and returns the
+    /// key of the innermost one's flow, which every tracker knows.
+    fn observe_layers(
+        &mut self,
+        frame: &FrameMeta,
+        layers: &mut [TunnelEntry],
+        out: &mut dyn FlowSink,
+    ) -> Option<super::key::FlowKey> {
+        let n = layers.len();
+        let mut innermost = None;
+        for (j, entry) in layers.iter_mut().enumerate() {
+            let packet = layer_packet(&entry.layer);
+            let parent = innermost;
+            innermost = packet_tuple(&packet).map(|t| t.key().0);
+            if !self.owns(&packet) {
+                continue;
+            }
+            let Some(prep) = self.prepare(&packet) else {
+                continue;
+            };
+            let role = Role::Carrier {
+                kind: entry.layer.kind,
+                level: (n - j) as u64,
+                parent,
+            };
+            entry.flow_id = self
+                .observe_prepared(frame, &packet, &[], &prep, role, out)
+                .flow_id;
+        }
+        innermost
     }
 
     /// Updates the flow of one packet and returns the packet's annotation. Flows that ended
@@ -203,7 +253,10 @@ impl Tracker {
         self.expire(frame.ts_ns, out);
         self.note_icmp(p);
         match self.prepare(p) {
-            Some(prep) => self.observe_prepared(frame, p, payload, &prep, out),
+            Some(prep) => {
+                let role = Role::Own { parent: None };
+                self.observe_prepared(frame, p, payload, &prep, role, out)
+            }
             None => PacketAnnotation::default(),
         }
     }
@@ -268,6 +321,7 @@ impl Tracker {
         p: &Packet,
         captured: &[u8],
         prep: &Prepared,
+        role: Role,
         out: &mut dyn FlowSink,
     ) -> PacketAnnotation {
         let ts = frame.ts_ns;
@@ -300,11 +354,25 @@ impl Tracker {
         }
         let slot = match slot {
             Some(s) => s,
-            None => self.create(key, hash, side, &tuple, p, frame, out),
+            None => self.create(key, hash, side, &tuple, p, frame, role.id_offset(), out),
         };
         let Some(flow) = self.slots[slot as usize].as_mut() else {
             return PacketAnnotation::default();
         };
+        if let Some(parent) = role.parent() {
+            flow.tunnel
+                .get_or_insert_with(Box::<FlowTunnel>::default)
+                .carried_by(parent);
+        }
+        let carried = match role {
+            Role::Carrier { kind, .. } => Some(kind),
+            Role::Own { .. } => p.carries,
+        };
+        if let Some(kind) = carried {
+            flow.tunnel
+                .get_or_insert_with(Box::<FlowTunnel>::default)
+                .carry(kind, side);
+        }
         let mut ann = PacketAnnotation {
             flow_id: Some(flow.id),
             ..PacketAnnotation::default()
@@ -389,7 +457,8 @@ impl Tracker {
             flow.duration_end_ts = flow.duration_end_ts.max(ts);
         }
         ann.from_orig = Some(side == flow.orig_side);
-        if self.opts.app && matches!(key.proto, proto::TCP | proto::UDP) {
+        let own = matches!(role, Role::Own { .. });
+        if self.opts.app && own && matches!(key.proto, proto::TCP | proto::UDP) {
             feed_app(flow, p, captured, side, ts, &self.app_done, out);
         }
         ann
@@ -476,6 +545,7 @@ impl Tracker {
         t: &Tuple,
         p: &Packet,
         frame: &FrameMeta,
+        id_offset: u64,
         out: &mut dyn FlowSink,
     ) -> u32 {
         let ts = frame.ts_ns;
@@ -514,8 +584,8 @@ impl Tracker {
         }
         let flow = Flow {
             // Numbered by the frame that starts it: the same numbers however many trackers
-            // share the flows.
-            id: frame.index,
+            // share the flows (a tunnel's carrier above that, `track/tunnels.rs`).
+            id: frame.index + id_offset,
             key,
             index_hash: hash,
             orig_side,
@@ -535,6 +605,7 @@ impl Tracker {
             app: AppFeed::Idle,
             carried_app: None,
             app_midstream: false,
+            tunnel: None,
         };
         self.stats.flows += 1;
         let slot = match self.free.pop() {

@@ -43,6 +43,16 @@ fn sql(ds: &Path, q: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// `cap` (a path in the repository) converted as it is and anonymized with [`KEY`].
+fn raw_and_anonymized(dir: &Path, cap: &str) -> (PathBuf, PathBuf) {
+    let key = dir.join("key");
+    std::fs::write(&key, KEY).unwrap();
+    let cap = capture(cap);
+    let raw = convert(dir, "raw", &cap, &[]);
+    let ds = convert(dir, "anon", &cap, &["--anonymize", key.to_str().unwrap()]);
+    (raw, ds)
+}
+
 #[test]
 fn addresses_community_ids_and_names() {
     let dir = tempfile::tempdir().unwrap();
@@ -105,16 +115,7 @@ fn addresses_community_ids_and_names() {
 #[test]
 fn networks_keep_their_structure() {
     let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("key");
-    std::fs::write(&key, KEY).unwrap();
-    let cap = capture("examples/example.pcap");
-    let raw = convert(dir.path(), "raw", &cap, &[]);
-    let ds = convert(
-        dir.path(),
-        "anon",
-        &cap,
-        &["--anonymize", key.to_str().unwrap()],
-    );
+    let (raw, ds) = raw_and_anonymized(dir.path(), "examples/example.pcap");
     for len in [8, 16, 24, 32] {
         // The same groups (by size) at every prefix length: networks map to networks.
         let q = format!(
@@ -203,5 +204,29 @@ fn thousands_of_flows_ending_at_once_are_each_written_once_and_scrubbed() {
         sql(&ds, q),
         vec![vec!["6000", "6000", "0"]],
         "names dropped"
+    );
+}
+
+/// A tunnel's carriers are anonymized like every other address, and the carried flow still
+/// names them: its `tunnel_parents` are the Community IDs of the anonymized carrier flows.
+#[test]
+fn tunnels_and_their_carriers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (raw, ds) = raw_and_anonymized(dir.path(), "tests/pcaps/zeek-baselines/tunnel-vxlan.pcap");
+    let pan = CryptoPan::from_key(&KEY);
+    let anon = |s: &str| pan.anonymize(s.parse::<IpAddr>().unwrap()).to_string();
+    let q = "SELECT orig_ip, resp_ip, coalesce(service, '-') FROM flows ORDER BY flow_id";
+    let (raw_flows, anon_flows) = (sql(&raw, q), sql(&ds, q));
+    assert_eq!(raw_flows.len(), 5);
+    assert_eq!(raw_flows.iter().filter(|r| r[2] == "vxlan").count(), 4);
+    for (r, a) in raw_flows.iter().zip(&anon_flows) {
+        assert_eq!(a, &[anon(&r[0]), anon(&r[1]), r[2].clone()]);
+    }
+    let parents = "SELECT count(*) FROM flows f JOIN flows c \
+                   ON array_has(f.tunnel_parents, c.community_id)";
+    assert_eq!(
+        sql(&ds, parents),
+        [["2"]],
+        "both carriers of the ICMP flow found"
     );
 }

@@ -35,6 +35,7 @@ fn flows(out: &Output) -> Vec<Row> {
         "ssh_client",
         "ssh_server",
         "http_user_agent",
+        "conn_state",
     ])
 }
 
@@ -62,13 +63,19 @@ fn flow_key(f: &Row) -> String {
 }
 
 /// The flow a Zeek row describes: by 4-tuple and, where the log has it, IP protocol (TCP,
-/// UDP and SCTP flows can share addresses and ports); for `.cut` logs without a 4-tuple,
-/// the only flow of the capture.
+/// UDP and SCTP flows can share addresses and ports) and connection state (a 4-tuple used
+/// twice); for `.cut` logs without a 4-tuple, the only flow of the capture.
 fn flow_of<'a>(z: &Row, flows: &'a [Row]) -> Option<&'a Row> {
     match zeek_key(z) {
-        Some(k) => flows
-            .iter()
-            .find(|f| flow_key(f) == k && z.get("ip_proto").is_none_or(|p| *p == f["ip_proto"])),
+        Some(k) => {
+            let mut same = flows.iter().filter(|f| {
+                flow_key(f) == k && z.get("ip_proto").is_none_or(|p| *p == f["ip_proto"])
+            });
+            // A 4-tuple reused for a second connection: the flow in Zeek's state answers.
+            let first = same.clone().next();
+            same.find(|f| z.get("conn_state") == Some(&f["conn_state"]))
+                .or(first)
+        }
         None if flows.len() == 1 => flows.first(),
         None => None,
     }

@@ -44,8 +44,17 @@ fn flow_rows(out: &Output) -> Vec<HashMap<String, String>> {
         "orig_retransmissions",
         "resp_retransmissions",
         "flow_id",
+        "tunnel_parents",
     ])
 }
+
+/// IP protocols of GRE and IP-in-IP: Zeek writes their tunnels to tunnel.log, not conn.log;
+/// pcapq keeps a flow for them (the carrier of the flows inside).
+const IP_TUNNEL_PROTOS: [&str; 3] = ["4", "41", "47"];
+
+/// Captures whose tunnel parents Zeek names differently: a GRE tunnel in UDP is one parent
+/// per address pair in Zeek (the GRE tunnel), one per UDP flow in pcapq.
+const ZEEK_GRE_IN_UDP: [&str; 1] = ["tunnel-gre-over-udp.pcap"];
 
 /// Per (flow_id, from_orig): data segments flagged as retransmissions (tshark's rule)
 /// whose bytes no earlier segment of their direction carried.
@@ -101,7 +110,10 @@ fn flows_match_zeek_conn_logs() {
             eprintln!("{name}: Zeek's baseline has no addresses; compared in app_vs_zeek");
             continue;
         }
-        let ours = flow_rows(&convert(&[&cap]));
+        let ours: Vec<_> = flow_rows(&convert(&[&cap]))
+            .into_iter()
+            .filter(|o| !IP_TUNNEL_PROTOS.contains(&o["ip_proto"].as_str()))
+            .collect();
         assert_eq!(ours.len(), zeek.len(), "{name}: number of flows");
         let mut used = vec![false; ours.len()];
         for z in &zeek {
@@ -112,14 +124,23 @@ fn flows_match_zeek_conn_logs() {
             let zkey = key(z, "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p");
             // Several flows can share addresses and ports (TCP, UDP, SCTP between the same
             // pair): the transport decides, and each flow answers for one Zeek row.
-            let found = (0..ours.len()).find(|&i| {
-                let o = &ours[i];
-                let mut k = key(o, "orig_ip", "orig_port", "resp_ip", "resp_port");
-                if o["orig_port"].is_empty() {
-                    k = format!("{} 0 {} 0", o["orig_ip"], o["resp_ip"]);
-                }
-                !used[i] && k == zkey && z.get("ip_proto").is_none_or(|p| *p == o["ip_proto"])
-            });
+            // A 5-tuple reused for a second connection: the flow in the same state answers.
+            let candidates: Vec<usize> = (0..ours.len())
+                .filter(|&i| {
+                    let o = &ours[i];
+                    let mut k = key(o, "orig_ip", "orig_port", "resp_ip", "resp_port");
+                    if o["orig_port"].is_empty() {
+                        k = format!("{} 0 {} 0", o["orig_ip"], o["resp_ip"]);
+                    }
+                    !used[i] && k == zkey && z.get("ip_proto").is_none_or(|p| *p == o["ip_proto"])
+                })
+                .collect();
+            let same_state = |&&i: &&usize| ours[i]["conn_state"] == z["conn_state"];
+            let found = candidates
+                .iter()
+                .find(same_state)
+                .or(candidates.first())
+                .copied();
             let Some(o) = found.map(|i| {
                 used[i] = true;
                 &ours[i]
@@ -147,7 +168,29 @@ fn flows_match_zeek_conn_logs() {
             } else {
                 o["history"].clone()
             };
-            expect("history", history, &z["history"]);
+            // Zeek's `X`: an analyzer hit a limit (five tunnel changes, say); pcapq has
+            // no such letter (docs/differences.md).
+            let zeek_history = match z["history"].replace('X', "") {
+                h if h.is_empty() => "-".to_string(),
+                h => h,
+            };
+            expect("history", history, &zeek_history);
+            if let Some(parents) = z.get("tunnel_parents")
+                && !ZEEK_GRE_IN_UDP.contains(&name.as_str())
+            {
+                // Zeek's set of the tunnels around the connection; pcapq's list of the flows
+                // that carried it (their Community IDs).
+                let count = |list: &str| match list {
+                    "" | "-" | "[]" => 0,
+                    l => l.split(',').count(),
+                };
+                let ours = count(o["tunnel_parents"].trim_matches(['[', ']']));
+                expect(
+                    "tunnel_parents",
+                    ours.to_string(),
+                    &count(parents).to_string(),
+                );
+            }
             for f in ["orig_pkts", "resp_pkts", "orig_ip_bytes", "resp_ip_bytes"] {
                 expect(f, o[f].clone(), &z[f]);
             }
