@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use datafusion::arrow::array::new_null_array;
 use datafusion::arrow::array::{
     ArrayRef, BooleanBuilder, Float64Builder, RecordBatch, StringBuilder,
     TimestampNanosecondBuilder, UInt8Builder, UInt16Builder, UInt32Builder, UInt64Builder,
@@ -98,7 +99,8 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
             let mut joined = String::new();
             for r in rows {
                 let found = app(r).map_or(&[][..], |a| a.services.as_slice());
-                let services = r.tunnel_service.iter().chain(found);
+                let carried = r.tunnel.as_ref().and_then(|t| t.service);
+                let services = carried.iter().chain(found);
                 joined.clear();
                 for (i, s) in services.enumerate() {
                     if i > 0 {
@@ -226,9 +228,26 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
         u64c(&|r| r.tcp.as_ref().map(|t| t.missed_bytes)),
         strc(&|r| r.icmp_error.as_deref()),
         u32c(&|r| Some(r.icmp_errors)),
-        string_list(rows.iter().map(|r| Some(r.tunnel_parents.as_slice())), true),
+        tunnel_parents(rows),
     ];
     RecordBatch::try_new(FLOWS.schema(), columns)
+}
+
+/// `tunnel_parents`: all null, made at once, unless a flow of the batch was tunnelled.
+fn tunnel_parents(rows: &[FlowRecord]) -> ArrayRef {
+    if rows.iter().all(|r| r.tunnel.is_none()) {
+        let list = FLOWS
+            .schema()
+            .field_with_name("tunnel_parents")
+            .map(|f| f.data_type().clone());
+        if let Ok(ty) = list {
+            return new_null_array(&ty, rows.len());
+        }
+    }
+    let parents = rows
+        .iter()
+        .map(|r| r.tunnel.as_ref().map(|t| t.parents.as_slice()));
+    string_list(parents, true)
 }
 
 fn app(r: &FlowRecord) -> Option<&AppSummary> {

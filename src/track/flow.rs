@@ -12,7 +12,7 @@ use super::key::FlowKey;
 use super::rtt::{Rtt, Samples};
 use super::tcp::analysis::{self, Seg, TcpFlags, TsharkConv, TsharkDir};
 use super::tcp::machine::{FlowCtx, Outcome, Segment, ZeekTcp};
-use super::tunnels::FlowTunnel;
+use super::tunnels::{FlowTunnel, TunnelRecord};
 use crate::app::AppSummary;
 use crate::dissect::tcp_flag;
 use crate::dissect::transport::proto;
@@ -287,11 +287,8 @@ pub struct FlowRecord {
     pub tcp: Option<TcpRecord>,
     pub icmp_error: Option<String>,
     pub icmp_errors: u32,
-    /// The service of a tunnel's carrier (`vxlan`, `geneve`, …), joined to the services
-    /// the application stage found.
-    pub tunnel_service: Option<&'static str>,
-    /// Community IDs of the flows that carried this one's packets through a tunnel.
-    pub tunnel_parents: Vec<CommunityId>,
+    /// Its part in tunnels (None for almost every flow: kept out of line).
+    pub tunnel: Option<Box<TunnelRecord>>,
 }
 
 /// `flows.tcp_state`: `S<syns>F<fins>`, then `/R` when reset.
@@ -470,12 +467,7 @@ impl Flow {
             tcp: tcp.as_deref().map(|t| tcp_record(t, o)),
             icmp_error: self.icmp_error.map(|(t, c)| format!("{t}/{c}")),
             icmp_errors: self.icmp_errors,
-            tunnel_service: self.tunnel.as_ref().and_then(|t| t.service()),
-            tunnel_parents: self
-                .tunnel
-                .as_ref()
-                .map(|t| t.parent_ids())
-                .unwrap_or_default(),
+            tunnel: self.tunnel.as_ref().map(|t| Box::new(t.record())),
         }
     }
 }

@@ -31,7 +31,7 @@ pub use rtt::Samples;
 pub use shard::shard_of;
 pub use suspend::{Learnt, TrackerState};
 pub use table::{Tracked, Tracker};
-pub use tunnels::{CARRIER_ID_STEP, TunnelEntry};
+pub use tunnels::{CARRIER_ID_STEP, TunnelEntry, TunnelRecord};
 
 /// Where the tracker puts finished flows and the application stage's input.
 pub trait FlowSink {

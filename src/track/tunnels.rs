@@ -55,9 +55,21 @@ impl FlowTunnel {
         }
     }
 
+    /// What `flows` stores of it.
+    pub fn record(&self) -> TunnelRecord {
+        TunnelRecord {
+            service: self.service(),
+            parents: self
+                .parents
+                .iter()
+                .map(|k| community_id_v1(0, k.ip0, k.ip1, k.proto, k.port0, k.port1))
+                .collect(),
+        }
+    }
+
     /// The service Zeek gives a carrier: its tunnel's name, once confirmed. Zeek confirms
     /// Teredo only when both directions carried it (`Tunnel::delay_teredo_confirmation`).
-    pub fn service(&self) -> Option<&'static str> {
+    fn service(&self) -> Option<&'static str> {
         let kind = self.carries?;
         let both = self.carried_from[0] && self.carried_from[1];
         if kind == TunnelKind::Teredo && !both {
@@ -65,14 +77,16 @@ impl FlowTunnel {
         }
         kind.service()
     }
+}
 
-    /// The Community IDs of the flows that carried this one.
-    pub fn parent_ids(&self) -> Vec<CommunityId> {
-        self.parents
-            .iter()
-            .map(|k| community_id_v1(0, k.ip0, k.ip1, k.proto, k.port0, k.port1))
-            .collect()
-    }
+/// A finished flow's part in tunnels, as `flows` stores it.
+#[derive(Debug, Clone, Default)]
+pub struct TunnelRecord {
+    /// The service of a tunnel's carrier (`vxlan`, `geneve`, …), joined to the services
+    /// the application stage found.
+    pub service: Option<&'static str>,
+    /// Community IDs of the flows that carried this one's packets through a tunnel.
+    pub parents: Vec<CommunityId>,
 }
 
 /// The packet a tunnel layer stands for, as the tracker sees it.
