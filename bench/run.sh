@@ -2,6 +2,7 @@
 # pcapq benchmark harness (`make bench` runs `bash bench/run.sh`).
 #
 #   bash bench/run.sh          600k-frame capture (snaplen 96): pcapq vs tshark / tcpdump;
+#                              then the same capture wrapped in VXLAN (bench/wrap_vxlan.py);
 #                              then 600k frames with full payloads (TLS hellos, HTTP, DNS):
 #                              pcapq with and without the application layer (--no-app);
 #                              then a 3M-frame SYN flood (bench/gen_flood.py: one flow per
@@ -276,6 +277,18 @@ if [ "$MODE" = small ]; then
     fi
   fi
   print_table "$FILE" "$FRAMES" "$BYTES"
+
+  # The same traffic as a cloud traffic mirror delivers it, every frame inside VXLAN: what
+  # decapsulation (and the carrier flows) cost.
+  VXLAN_FILE="$OUT/bench-vxlan.pcap"
+  [ -s "$VXLAN_FILE" ] || python3 bench/wrap_vxlan.py "$FILE" "$VXLAN_FILE" || exit 2
+  VXLAN_BYTES=$(stat -c %s "$VXLAN_FILE")
+  ROWS=()
+  standard=("$PCAPQ_SEC" "$FLOW_OVERHEAD")
+  bench_pcapq "$VXLAN_FILE" "$FRAMES" "$VXLAN_BYTES" "$RUNS"
+  print_table "$VXLAN_FILE" "$FRAMES" "$VXLAN_BYTES"
+  PCAPQ_SEC=${standard[0]}
+  FLOW_OVERHEAD=${standard[1]}
 
   # The application layer needs payloads: a capture with full frames, TLS hellos, HTTP
   # messages and DNS.

@@ -109,7 +109,11 @@ pub async fn open_dir(dir: &Path) -> Result<SessionContext> {
         let path_str = path
             .to_str()
             .with_context(|| format!("{} is not valid UTF-8", path.display()))?;
-        ctx.register_parquet(table.name, path_str, ParquetReadOptions::default())
+        // Read with the table's schema: a column added since the file was written (the
+        // tunnel columns, say) reads as null.
+        let schema = table.schema();
+        let options = ParquetReadOptions::default().schema(&schema);
+        ctx.register_parquet(table.name, path_str, options)
             .await
             .with_context(|| format!("cannot read {}", path.display()))?;
     }

@@ -115,6 +115,29 @@ fn exported_frames_equal_the_selected_ones_byte_for_byte() {
     }
 }
 
+/// A tunnel's carrier flow (the UDP flow to VXLAN's port) has the frames it carried, though
+/// their rows describe the packets inside; the flow inside has them too.
+#[test]
+fn a_tunnel_carrier_exports_the_frames_it_carried() {
+    let (dir, _cap, ds) = setup("tests/pcaps/zeek-baselines/tunnel-vxlan.pcap");
+    let out = dir.path().join("out.pcap");
+    let carrier = (pcapq::track::CARRIER_ID_STEP + 3).to_string();
+    // The carrier from 192.168.56.11 took frames 3, 5, 7 and 9; the ICMP flow is 3 to 10.
+    for (flow, want) in [(carrier.as_str(), 4), ("3", 8)] {
+        let (ok, err) = pcapq(&[
+            "export",
+            "-d",
+            ds.to_str().unwrap(),
+            "--flow",
+            flow,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(ok, "{err}");
+        assert_eq!(frames(&out).len(), want, "flow {flow}");
+    }
+}
+
 #[test]
 fn a_changed_or_moved_capture_is_refused() {
     let (dir, cap, ds) = setup("examples/example.pcap");

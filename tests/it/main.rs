@@ -9,6 +9,7 @@ mod append;
 mod app_vs_zeek;
 mod capinfos;
 mod catalog;
+mod compat;
 mod damage;
 mod export;
 mod fixture;

@@ -33,12 +33,15 @@ pub async fn select(args: &ExportArgs) -> Result<Vec<Selected>> {
     let ctx = crate::commands::data::open(&data).await?;
     let (predicate, param) = match (&args.filter, args.flow, &args.community_id) {
         (Some(p), None, None) => (format!("({p})"), None),
+        // A tunnel's carrier flow has the frames it carried (their `tunnel_flow_id`).
         (None, Some(id), None) => (
-            "flow_id = $1".to_string(),
+            "(flow_id = $1 OR tunnel_flow_id = $1)".to_string(),
             Some(ScalarValue::UInt64(Some(id))),
         ),
         (None, None, Some(cid)) => (
-            "flow_id IN (SELECT flow_id FROM flows WHERE community_id = $1)".to_string(),
+            "(flow_id IN (SELECT flow_id FROM flows WHERE community_id = $1) \
+             OR tunnel_flow_id IN (SELECT flow_id FROM flows WHERE community_id = $1))"
+                .to_string(),
             Some(ScalarValue::Utf8(Some(cid.clone()))),
         ),
         _ => {
