@@ -12,7 +12,7 @@ use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::error::ArrowError;
 
 use super::schema::PACKETS;
-use crate::dissect::{Packet, tcp_flags};
+use crate::dissect::{MAX_TUNNEL_DEPTH, Packet, TunnelKind, tcp_flags};
 use crate::ip_text::IpFormatter;
 use crate::source::FrameMeta;
 use crate::track::{PacketAnnotation, TunnelEntry};
@@ -53,7 +53,7 @@ pub struct PacketsBuilder {
     decode_error: StringBuilder,
     /// `tunnel` and `tunnel_flow_id` of the few tunnelled rows, by row: the columns are
     /// made when the batch is taken (all null in a capture without tunnels).
-    tunnelled: Vec<(usize, String, Option<u64>)>,
+    tunnelled: Vec<TunnelledRow>,
     /// Whether flows are tracked: if not, the flow columns are all null and are made
     /// at once when a batch is taken rather than a null at a time.
     with_flows: bool,
@@ -203,16 +203,15 @@ impl PacketsBuilder {
 
     /// Marks the row appended last as tunnelled through `layers` (outermost first).
     pub fn tunnelled(&mut self, layers: &[TunnelEntry]) {
-        let mut names = String::new();
-        for (i, l) in layers.iter().enumerate() {
-            if i > 0 {
-                names.push(',');
-            }
-            names.push_str(l.layer.kind.name());
+        let mut kinds = [None; MAX_TUNNEL_DEPTH];
+        for (k, l) in kinds.iter_mut().zip(layers) {
+            *k = Some(l.layer.kind);
         }
-        let flow = layers.last().and_then(|l| l.flow_id);
-        self.tunnelled
-            .push((self.rows.saturating_sub(1), names, flow));
+        self.tunnelled.push(TunnelledRow {
+            row: self.rows.saturating_sub(1),
+            kinds,
+            flow: layers.last().and_then(|l| l.flow_id),
+        });
     }
 
     /// Takes the pending rows as a record batch. The builders are replaced by fresh ones of
@@ -277,9 +276,16 @@ impl PacketsBuilder {
     }
 }
 
+/// A tunnelled row: its position in the batch, its tunnels and the innermost one's flow.
+struct TunnelledRow {
+    row: usize,
+    kinds: [Option<TunnelKind>; MAX_TUNNEL_DEPTH],
+    flow: Option<u64>,
+}
+
 /// The `tunnel` and `tunnel_flow_id` columns of `rows` rows, of which `tunnelled` (in row
 /// order) are tunnelled.
-fn tunnel_columns(tunnelled: &[(usize, String, Option<u64>)], rows: usize) -> [ArrayRef; 2] {
+fn tunnel_columns(tunnelled: &[TunnelledRow], rows: usize) -> [ArrayRef; 2] {
     if tunnelled.is_empty() {
         return [
             new_null_array(&DataType::Utf8, rows),
@@ -288,13 +294,21 @@ fn tunnel_columns(tunnelled: &[(usize, String, Option<u64>)], rows: usize) -> [A
     }
     let mut names = StringBuilder::with_capacity(rows, tunnelled.len() * 6);
     let mut flows = UInt64Builder::with_capacity(rows);
+    let mut text = String::new();
     let mut next = 0;
-    for (row, name, flow) in tunnelled {
-        names.append_nulls(row - next);
-        flows.append_nulls(row - next);
-        names.append_value(name);
-        flows.append_option(*flow);
-        next = row + 1;
+    for t in tunnelled {
+        names.append_nulls(t.row - next);
+        flows.append_nulls(t.row - next);
+        text.clear();
+        for (i, kind) in t.kinds.iter().flatten().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(kind.name());
+        }
+        names.append_value(&text);
+        flows.append_option(t.flow);
+        next = t.row + 1;
     }
     names.append_nulls(rows - next);
     flows.append_nulls(rows - next);
