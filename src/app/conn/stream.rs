@@ -146,6 +146,9 @@ impl AppFlow {
                 if let Some(n) = h.note() {
                     self.learnt.note(n);
                 }
+                if h.websocket() && !self.learnt.has_service("websocket") {
+                    self.learnt.add_service("websocket");
+                }
                 let done = h.take_done();
                 let tunnel = h.take_tunnel().map(|rest| (rest, h.finish()));
                 self.emit_http(done, flow_id, out);

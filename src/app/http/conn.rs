@@ -97,6 +97,10 @@ pub struct HttpConn {
     reply_version: Option<(u8, u8)>,
     upgrade_connection: bool,
     upgrade_protocol: bool,
+    /// The server's `Upgrade` header names WebSocket (Zeek's `HTTP::upgrade_analyzers`).
+    upgrade_websocket: bool,
+    /// The connection switched to WebSocket (a 101 reply to an upgrade request).
+    websocket: bool,
     total_bytes: u64,
     tracker: Tracker,
     note: Option<&'static str>,
@@ -144,6 +148,8 @@ impl HttpConn {
             reply_version: None,
             upgrade_connection: false,
             upgrade_protocol: false,
+            upgrade_websocket: false,
+            websocket: false,
             total_bytes: 0,
             tracker: Tracker::default(),
             note: None,
@@ -203,6 +209,12 @@ impl HttpConn {
     /// Transactions completed since the last call.
     pub fn take_done(&mut self) -> Vec<HttpTx> {
         self.tracker.take_done()
+    }
+
+    /// Whether the connection was upgraded to WebSocket (service `websocket`, as Zeek's
+    /// upgrade analyzer confirms it).
+    pub fn websocket(&self) -> bool {
+        self.websocket
     }
 
     /// Once a CONNECT tunnel began: the server bytes that followed the successful reply in
@@ -519,7 +531,9 @@ impl HttpConn {
                 }
             }
             if !orig && eq_ci(name, "upgrade") {
-                self.upgrade_protocol = value_token(value).is_some();
+                let token = value_token(value);
+                self.upgrade_protocol = token.is_some();
+                self.upgrade_websocket = token.is_some_and(|t| eq_ci(t, "websocket"));
             }
             msg.header(name, value, http11);
             if orig && (eq_ci(name, "host") || eq_ci(name, "user-agent")) {
@@ -577,10 +591,12 @@ impl HttpConn {
             && self.upgrade_protocol
         {
             self.tunneled = true;
+            self.websocket = self.upgrade_websocket;
         }
         self.reply_code = 0;
         self.upgrade_connection = false;
         self.upgrade_protocol = false;
+        self.upgrade_websocket = false;
         if interrupted || self.tunneled {
             self.resp.state = State::Stopped;
         } else {
