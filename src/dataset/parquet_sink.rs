@@ -50,6 +50,19 @@ const DATA_PAGE_BYTES: usize = 64 * 1024;
 /// Columns that grow steadily: delta encoding stores them in a few bits per row.
 const DELTA_ENCODED: [&str; 3] = ["ts", "frame", "flow_id"];
 
+/// Most bytes of a column chunk's dictionary before its values are written plain. The wide
+/// tables have one row per flow: a column whose values are all distinct there (the
+/// addresses of a scan or a flood) fills a dictionary of 1 MiB (parquet-rs's default) with
+/// every row group and gains nothing by it, while the few addresses, states and names of
+/// ordinary traffic fit in 64 KiB.
+fn dictionary_bytes(table: &TableDef) -> usize {
+    if table.name == "packets" {
+        1024 * 1024
+    } else {
+        64 * 1024
+    }
+}
+
 /// Text columns keep dictionary encoding (few distinct addresses, flags, states, errors);
 /// numeric columns are written plain and left to zstd, which compresses them almost as
 /// well at a fraction of the cost of hashing every value into a dictionary.
@@ -60,6 +73,7 @@ fn writer_properties(table: &TableDef) -> WriterProperties {
         .set_max_row_group_row_count(Some(row_group_rows(table)))
         .set_statistics_enabled(EnabledStatistics::Chunk)
         .set_data_page_size_limit(DATA_PAGE_BYTES)
+        .set_dictionary_page_size_limit(dictionary_bytes(table))
         .set_created_by(format!("pcapq {}", env!("CARGO_PKG_VERSION")));
     for c in table.columns {
         let path = ColumnPath::from(c.name);
