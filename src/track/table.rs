@@ -216,7 +216,7 @@ impl Tracker {
         frame: &FrameMeta,
         layers: &mut [TunnelEntry],
         out: &mut dyn FlowSink,
-    ) -> Option<super::key::FlowKey> {
+    ) -> Option<FlowKey> {
         let n = layers.len();
         let mut innermost = None;
         for (j, entry) in layers.iter_mut().enumerate() {
