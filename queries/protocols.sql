@@ -33,15 +33,30 @@ WITH network AS (
                     WHEN 'loop' THEN 'null:' ELSE '' END
            ELSE '' END AS prefix
     FROM captures
+), carriers AS (
+    -- The layers a tunnel adds in front of the flows it carried, as tshark names them
+    -- (`ip:udp:vxlan:eth:ethertype:`, `ip:gre:`, `ip:` for IP in IP), by Community ID.
+    SELECT community_id,
+           min(CASE ip_version WHEN 6 THEN 'ipv6' ELSE 'ip' END || ':' ||
+               CASE WHEN ip_proto IN (4, 41) THEN '' ELSE proto || ':' END ||
+               CASE split_part(service, ',', 1)
+                    WHEN 'vxlan' THEN 'vxlan:eth:ethertype:' WHEN 'geneve' THEN 'geneve:eth:ethertype:'
+                    WHEN 'gtpv1' THEN 'gtp:' WHEN 'teredo' THEN 'teredo:' WHEN 'ayiya' THEN 'ayiya:'
+                    ELSE '' END) AS layers
+    FROM flows
+    WHERE community_id IN (SELECT tunnel_parents[1] FROM flows WHERE tunnel_parents IS NOT NULL)
+    GROUP BY community_id
 ), stack AS (
     SELECT 'stack' AS level,
-           (SELECT prefix FROM link) || CASE ip_version WHEN 6 THEN 'ipv6' ELSE 'ip' END || ':' ||
-           CASE WHEN proto = 'icmp' AND ip_version = 6 THEN 'icmpv6' ELSE proto END ||
-           coalesce(':' || CASE split_part(service, ',', 1) WHEN 'ssl' THEN 'tls' ELSE split_part(service, ',', 1) END, '') AS protocol,
-           CAST(sum(orig_pkts + resp_pkts) AS BIGINT) AS packets,
-           CAST(sum(orig_wire_bytes + resp_wire_bytes) AS BIGINT) AS bytes,
+           (SELECT prefix FROM link) || coalesce(c.layers, '') ||
+           CASE f.ip_version WHEN 6 THEN 'ipv6' ELSE 'ip' END || ':' ||
+           CASE WHEN f.proto = 'icmp' AND f.ip_version = 6 THEN 'icmpv6' ELSE f.proto END ||
+           coalesce(':' || CASE split_part(f.service, ',', 1) WHEN 'ssl' THEN 'tls' WHEN 'gtpv1' THEN 'gtp' ELSE split_part(f.service, ',', 1) END, '') AS protocol,
+           CAST(sum(f.orig_pkts + f.resp_pkts) AS BIGINT) AS packets,
+           CAST(sum(f.orig_wire_bytes + f.resp_wire_bytes) AS BIGINT) AS bytes,
            count(*) AS flows
-    FROM flows GROUP BY 2
+    FROM flows f LEFT JOIN carriers c ON c.community_id = f.tunnel_parents[1]
+    GROUP BY 2
 ), levels AS (
     SELECT level, protocol, CAST(packets AS BIGINT) AS packets, CAST(bytes AS BIGINT) AS bytes, flows FROM network
     UNION ALL SELECT level, protocol, CAST(packets AS BIGINT), CAST(bytes AS BIGINT), flows FROM transport

@@ -396,3 +396,54 @@ fn traffic_over_time_shows_gaps_as_zero() {
     let packets: Vec<String> = r.iter().map(|r| r["packets"].clone()).collect();
     assert_eq!(packets, vec!["3", "0", "0", "3"]);
 }
+
+/// The `protocols` query's stacks of flows carried in tunnels name the tunnel's layers as
+/// tshark's `frame.protocols` names them. Expected stacks are tshark 4's own for these
+/// traces (`tshark -T fields -e frame.protocols`, less its trailing `data`).
+#[test]
+fn tunnelled_stacks_name_their_tunnels_as_tshark_does() {
+    for (trace, stacks) in [
+        (
+            "tunnel-gre.pcap",
+            &[
+                "eth:ethertype:ip:gre:ip:tcp:ssh",
+                "eth:ethertype:ip:gre:ip:udp:ntp",
+            ][..],
+        ),
+        (
+            "tunnel-vxlan.pcap",
+            &["eth:ethertype:ip:udp:vxlan:eth:ethertype:ip:icmp"],
+        ),
+        (
+            "tunnel-gtp-inner-ipv6.pcap",
+            &["eth:ethertype:ip:udp:gtp:ipv6:icmpv6"],
+        ),
+        (
+            "tunnel-ayiya.pcap",
+            &["eth:ethertype:ip:udp:ayiya:ipv6:tcp:http"],
+        ),
+    ] {
+        let cap = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/pcaps/zeek-baselines")
+            .join(trace);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pcapq"))
+            .args([
+                "query",
+                "-i",
+                cap.to_str().unwrap(),
+                "protocols",
+                "--format",
+                "csv",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        for stack in stacks {
+            assert!(
+                text.lines()
+                    .any(|l| l.starts_with("stack,") && l.contains(&format!(",{stack},"))),
+                "{trace}: no stack {stack} in\n{text}"
+            );
+        }
+    }
+}
