@@ -7,8 +7,19 @@ use super::rows::AppSummary;
 
 /// Every service the stage detects, as Zeek names it. A flow stores its services as
 /// positions in this list.
-const SERVICE_NAMES: [&str; 11] = [
-    "ssl", "http", "ssh", "dns", "smtp", "ftp", "quic", "dtls", "dhcp", "stun", "ntp",
+const SERVICE_NAMES: [&str; 12] = [
+    "ssl",
+    "http",
+    "ssh",
+    "dns",
+    "smtp",
+    "ftp",
+    "quic",
+    "dtls",
+    "dhcp",
+    "stun",
+    "ntp",
+    "websocket",
 ];
 /// Bits per stored service (its position in [`SERVICE_NAMES`] plus one; 0 ends the list).
 const SERVICE_BITS: u32 = 4;
@@ -39,7 +50,7 @@ impl Learnt {
             return;
         }
         let shift = self.codes().count() as u32 * SERVICE_BITS;
-        // Eleven names in sixteen places: a new one always fits.
+        // Twelve names in sixteen places: a new one always fits.
         if shift < u64::BITS {
             self.services |= (pos as u64 + 1) << shift;
         }

@@ -10,7 +10,7 @@ use datafusion::arrow::array::{
 use datafusion::arrow::error::ArrowError;
 
 use super::lists::string_list;
-use super::schema::FLOWS;
+use super::schema::{ColType, FLOWS};
 use crate::app::AppSummary;
 use crate::ip_text::IpFormatter;
 use crate::track::FlowRecord;
@@ -236,13 +236,7 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
 /// `tunnel_parents`: all null, made at once, unless a flow of the batch was tunnelled.
 fn tunnel_parents(rows: &[FlowRecord]) -> ArrayRef {
     if rows.iter().all(|r| r.tunnel.is_none()) {
-        let list = FLOWS
-            .schema()
-            .field_with_name("tunnel_parents")
-            .map(|f| f.data_type().clone());
-        if let Ok(ty) = list {
-            return new_null_array(&ty, rows.len());
-        }
+        return new_null_array(&ColType::StrList.arrow(), rows.len());
     }
     let parents = rows
         .iter()

@@ -8,10 +8,9 @@ use datafusion::arrow::array::{
     ArrayRef, BooleanBuilder, RecordBatch, StringBuilder, TimestampNanosecondBuilder, UInt8Builder,
     UInt16Builder, UInt32Builder, UInt64Builder,
 };
-use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::error::ArrowError;
 
-use super::schema::PACKETS;
+use super::schema::{ColType, PACKETS};
 use crate::dissect::{MAX_TUNNEL_DEPTH, Packet, TunnelKind, tcp_flags};
 use crate::ip_text::IpFormatter;
 use crate::source::FrameMeta;
@@ -288,8 +287,8 @@ struct TunnelledRow {
 fn tunnel_columns(tunnelled: &[TunnelledRow], rows: usize) -> [ArrayRef; 2] {
     if tunnelled.is_empty() {
         return [
-            new_null_array(&DataType::Utf8, rows),
-            new_null_array(&DataType::UInt64, rows),
+            new_null_array(&ColType::Str.arrow(), rows),
+            new_null_array(&ColType::U64.arrow(), rows),
         ];
     }
     let mut names = StringBuilder::with_capacity(rows, tunnelled.len() * 6);

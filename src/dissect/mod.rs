@@ -97,12 +97,7 @@ fn ip_layers<'a>(
     };
     let inner_payload = match inner.link {
         InnerLink::Ip(v) => ip_layers(inner.bytes, v, inner.exact_len, &mut inside, tunnels),
-        InnerLink::Ethernet | InnerLink::Ieee80211 => {
-            let link_type = if inner.link == InnerLink::Ethernet {
-                1
-            } else {
-                105
-            };
+        InnerLink::Link(link_type) => {
             let mut scratch = Packet::default();
             let wire = inner.bytes.len() as u32;
             match link::strip_link(link_type, inner.bytes, wire, &mut scratch) {

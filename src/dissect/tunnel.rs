@@ -128,15 +128,18 @@ impl Tunnels {
     }
 }
 
+/// Link type of Ethernet frames.
+pub(super) const ETHERNET: u32 = 1;
+/// Link type of IEEE 802.11 frames.
+pub(super) const IEEE_802_11: u32 = 105;
+
 /// How the inner packet begins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum InnerLink {
     /// An IP header of this version (None: read the version nibble).
     Ip(Option<u8>),
-    /// An Ethernet frame.
-    Ethernet,
-    /// An IEEE 802.11 frame (Aruba's GRE).
-    Ieee80211,
+    /// A frame of this link type ([`ETHERNET`], or [`IEEE_802_11`] in Aruba's GRE).
+    Link(u32),
     /// Something that is not IP (ARP in Geneve): the tunnel is there, nothing to decode.
     NotIp,
 }
@@ -207,20 +210,22 @@ fn gre(b: &[u8], wire_len: u32) -> Option<Inner<'_>> {
         0 => match proto {
             0x0800 => inner(InnerLink::Ip(Some(4)), rest, None),
             0x86dd => inner(InnerLink::Ip(Some(6)), rest, None),
-            0x6558 => inner(InnerLink::Ethernet, rest, None),
+            0x6558 => inner(InnerLink::Link(ETHERNET), rest, None),
             // ERSPAN type II has an 8-byte header (and GRE's sequence number); type I none.
-            0x88be if flags & GRE_SEQUENCE != 0 => inner(InnerLink::Ethernet, rest.get(8..)?, None),
-            0x88be => inner(InnerLink::Ethernet, rest, None),
+            0x88be if flags & GRE_SEQUENCE != 0 => {
+                inner(InnerLink::Link(ETHERNET), rest.get(8..)?, None)
+            }
+            0x88be => inner(InnerLink::Link(ETHERNET), rest, None),
             0x22eb => {
                 // ERSPAN type III: 12 bytes, and an 8-byte platform subheader when O is set.
                 let o_flag = rest.get(11)? & 0x01 != 0;
                 inner(
-                    InnerLink::Ethernet,
+                    InnerLink::Link(ETHERNET),
                     rest.get(12 + 8 * usize::from(o_flag)..)?,
                     None,
                 )
             }
-            p if is_aruba(p) => inner(InnerLink::Ieee80211, rest, None),
+            p if is_aruba(p) => inner(InnerLink::Link(IEEE_802_11), rest, None),
             _ => None,
         },
         1 if proto == 0x880b => {
@@ -282,7 +287,7 @@ fn vxlan(b: &[u8]) -> Option<Inner<'_>> {
     let inner = b.get(8..)?;
     (b[0] & 0x08 != 0).then_some(Inner {
         kind: TunnelKind::Vxlan,
-        link: InnerLink::Ethernet,
+        link: InnerLink::Link(ETHERNET),
         bytes: inner,
         exact_len: None,
     })
@@ -296,7 +301,7 @@ fn geneve(b: &[u8]) -> Option<Inner<'_>> {
     }
     let len = 8 + usize::from(first & 0x3f) * 4;
     let link = match be16(b, 2)? {
-        0x6558 => InnerLink::Ethernet,
+        0x6558 => InnerLink::Link(ETHERNET),
         0x0800 => InnerLink::Ip(Some(4)),
         0x86dd => InnerLink::Ip(Some(6)),
         0x0806 => InnerLink::NotIp,

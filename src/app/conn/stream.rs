@@ -146,7 +146,7 @@ impl AppFlow {
                 if let Some(n) = h.note() {
                     self.learnt.note(n);
                 }
-                if h.websocket() && !self.learnt.has_service("websocket") {
+                if h.websocket() {
                     self.learnt.add_service("websocket");
                 }
                 let done = h.take_done();
