@@ -13,7 +13,7 @@ use super::index::{FlowIndex, prefetch};
 use super::key::{FlowKey, Tuple, packet_tuple};
 use super::payloads::Payloads;
 use super::tcp::machine::{FlowCtx, Segment};
-use super::tunnels::{FlowTunnel, Role, TunnelEntry, layer_packet};
+use super::tunnels::{FlowTunnel, Role, TunnelEntry};
 use super::zeek_timers;
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
 use crate::dissect::transport::proto;
@@ -72,7 +72,7 @@ pub struct Tracked {
 
 /// A packet's flow identity, computed before the flow is looked up.
 #[derive(Debug, Clone, Copy)]
-struct Prepared {
+pub(super) struct Prepared {
     tuple: Tuple,
     key: FlowKey,
     side: usize,
@@ -209,38 +209,6 @@ impl Tracker {
         self.prepared = prepared;
     }
 
-    /// Tracks the carriers of one tunnelled frame (those this tracker owns) and returns the
-    /// key of the innermost one's flow, which every tracker knows.
-    fn observe_layers(
-        &mut self,
-        frame: &FrameMeta,
-        layers: &mut [TunnelEntry],
-        out: &mut dyn FlowSink,
-    ) -> Option<FlowKey> {
-        let n = layers.len();
-        let mut innermost = None;
-        for (j, entry) in layers.iter_mut().enumerate() {
-            let packet = layer_packet(&entry.layer);
-            let parent = innermost;
-            innermost = packet_tuple(&packet).map(|t| t.key().0);
-            if !self.owns(&packet) {
-                continue;
-            }
-            let Some(prep) = self.prepare(&packet) else {
-                continue;
-            };
-            let role = Role::Carrier {
-                kind: entry.layer.kind,
-                level: (n - j) as u64,
-                parent,
-            };
-            entry.flow_id = self
-                .observe_prepared(frame, &packet, &[], &prep, role, out)
-                .flow_id;
-        }
-        innermost
-    }
-
     /// Updates the flow of one packet and returns the packet's annotation. Flows that ended
     /// before the packet's time are pushed into `out` first.
     pub fn observe(
@@ -262,7 +230,7 @@ impl Tracker {
     }
 
     /// Computes a packet's flow identity and starts fetching its index bucket.
-    fn prepare(&mut self, p: &Packet) -> Option<Prepared> {
+    pub(super) fn prepare(&mut self, p: &Packet) -> Option<Prepared> {
         let tuple = self.tuple_of(p)?;
         let (key, side) = tuple.key();
         let hash = self.index.hash(&key);
@@ -315,7 +283,7 @@ impl Tracker {
         })
     }
 
-    fn observe_prepared(
+    pub(super) fn observe_prepared(
         &mut self,
         frame: &FrameMeta,
         p: &Packet,

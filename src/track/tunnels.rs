@@ -8,9 +8,12 @@
 //! their Community ID, which every tracker computes from the carrier's addresses alone:
 //! the carrier may be another tracker's flow.
 
+use super::FlowSink;
 use super::community_id::{CommunityId, community_id_v1};
-use super::key::FlowKey;
+use super::key::{FlowKey, packet_tuple};
+use super::table::Tracker;
 use crate::dissect::{Packet, TunnelKind, TunnelLayer};
+use crate::source::FrameMeta;
 
 /// Added to a carrier flow's number per level of encapsulation above the packet's own flow
 /// (2^48: frame numbers stay far below it).
@@ -135,5 +138,39 @@ impl Role {
             Role::Own { .. } => 0,
             Role::Carrier { level, .. } => level * CARRIER_ID_STEP,
         }
+    }
+}
+
+impl Tracker {
+    /// Tracks the carriers of one tunnelled frame (those this tracker owns) and returns the
+    /// key of the innermost one's flow, which every tracker knows.
+    pub(super) fn observe_layers(
+        &mut self,
+        frame: &FrameMeta,
+        layers: &mut [TunnelEntry],
+        out: &mut dyn FlowSink,
+    ) -> Option<FlowKey> {
+        let n = layers.len();
+        let mut innermost = None;
+        for (j, entry) in layers.iter_mut().enumerate() {
+            let packet = layer_packet(&entry.layer);
+            let parent = innermost;
+            innermost = packet_tuple(&packet).map(|t| t.key().0);
+            if !self.owns(&packet) {
+                continue;
+            }
+            let Some(prep) = self.prepare(&packet) else {
+                continue;
+            };
+            let role = Role::Carrier {
+                kind: entry.layer.kind,
+                level: (n - j) as u64,
+                parent,
+            };
+            entry.flow_id = self
+                .observe_prepared(frame, &packet, &[], &prep, role, out)
+                .flow_id;
+        }
+        innermost
     }
 }
