@@ -9,6 +9,7 @@ mod community_id;
 mod expiry;
 mod flow;
 mod history;
+mod icmp_errors;
 mod index;
 mod inline_text;
 mod key;

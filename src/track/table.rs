@@ -270,13 +270,7 @@ impl Tracker {
         }
     }
 
-    fn note_icmp(&mut self, p: &Packet) {
-        if let Some((icmp, q)) = p.icmp.and_then(|i| i.quoted.map(|q| (i, q))) {
-            self.note_icmp_error(icmp.icmp_type, icmp.code.unwrap_or(0), &q);
-        }
-    }
-
-    fn lookup(&self, key: &FlowKey, hash: u32) -> Option<u32> {
+    pub(super) fn lookup(&self, key: &FlowKey, hash: u32) -> Option<u32> {
         let slots = &self.slots;
         self.index.find(hash, |s| {
             slots[s as usize].as_ref().is_some_and(|f| f.key == *key)
@@ -465,43 +459,6 @@ impl Tracker {
             }
         }
         Some(t)
-    }
-
-    fn note_icmp_error(&mut self, icmp_type: u8, code: u8, q: &crate::dissect::QuotedPacket) {
-        let (Some(sport), Some(dport)) = (q.src_port, q.dst_port) else {
-            if !matches!(q.proto, proto::TCP | proto::UDP) {
-                let t = Tuple {
-                    src: q.src,
-                    dst: q.dst,
-                    sport: 0,
-                    dport: 0,
-                    proto: q.proto,
-                    one_way: false,
-                };
-                self.mark_icmp_error(&t, icmp_type, code);
-            }
-            return;
-        };
-        let t = Tuple {
-            src: q.src,
-            dst: q.dst,
-            sport,
-            dport,
-            proto: q.proto,
-            one_way: false,
-        };
-        self.mark_icmp_error(&t, icmp_type, code);
-    }
-
-    fn mark_icmp_error(&mut self, t: &Tuple, icmp_type: u8, code: u8) {
-        let (key, _) = t.key();
-        let hash = self.index.hash(&key);
-        if let Some(slot) = self.lookup(&key, hash)
-            && let Some(f) = self.slots[slot as usize].as_mut()
-        {
-            f.icmp_errors += 1;
-            f.icmp_error.get_or_insert((icmp_type, code));
-        }
     }
 
     #[allow(clippy::too_many_arguments)]
