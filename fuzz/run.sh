@@ -19,7 +19,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(capture_reader dissect tls quic dns http app_flow)
+    targets=(capture_reader dissect defrag tls quic dns http app_flow)
 fi
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/pcapq-fuzz-target}
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}

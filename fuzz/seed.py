@@ -8,6 +8,7 @@ named by the SHA-1 of their content (as libFuzzer names them) in each target's i
 format (see the doc comment of each file in fuzz_targets/):
   capture_reader  whole capture files (and a few gzip-wrapped ones)
   dissect         single frames: link type (u16 BE), wire bytes beyond the frame (u8), frame
+  defrag          runs of frames: link type (u16 BE), then (u16 BE length, u8 seconds, frame)
   tls             chunking byte + one direction of a TLS stream; DTLS datagrams
   quic            the datagrams of a QUIC flow, each after a u16 (bit 15: from the client)
   dns             chunking byte + a DNS message, or one direction of a DNS-over-TCP stream
@@ -226,6 +227,13 @@ def seed_capture(c, data):
     for link, f, wire in frames[:MAX_FRAMES_PER_CAPTURE]:
         if link in LINK_TYPES:
             c.add('dissect', struct.pack('>HB', link, min(max(wire - len(f), 0), 255)) + f)
+    run = b''
+    for link, f, wire in frames[:MAX_FRAMES_PER_CAPTURE]:
+        if link != frames[0][0] or len(run) + 3 + len(f) > MAX_SEED:
+            break
+        run += struct.pack('>HB', len(f), 0) + f
+    if frames and frames[0][0] in LINK_TYPES and run:
+        c.add('defrag', struct.pack('>H', frames[0][0]) + run)
     for key, (side_ports, flow) in flows(packets(frames)).items():
         proto, ports = key[0], set(side_ports)
         seed_app_flow(c, proto, side_ports, flow)

@@ -1,13 +1,15 @@
 //! Arbitrary bytes as a capture file (pcap, pcapng, gzip- or zstd-wrapped), read the way
-//! `pcapq convert` reads one input: every frame is dissected and tracked into flows with
-//! the application stage on, then the flows are finished. Must end without a panic.
+//! `pcapq convert` reads one input: every frame is dissected (IP fragments reassembled) and
+//! tracked into flows with the application stage on, then the flows are finished. Must end
+//! without a panic.
 #![no_main]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use pcapq::dissect::dissect_with_payload;
+use pcapq::dissect::defrag::Defragmenter;
+use pcapq::dissect::{Tunnels, dissect_frame};
 use pcapq::source::{FrameMeta, InputSpec, MergedSource};
 use pcapq::track::{TrackOptions, TrackOutput, Tracker};
 
@@ -35,8 +37,9 @@ fuzz_target!(|data: &[u8]| {
     let mut tracker = Tracker::new(TrackOptions::default());
     let mut out = TrackOutput::default();
     let mut index = 0;
+    let (mut tunnels, mut defrag) = (Tunnels::default(), Defragmenter::default());
     while let Some(frame) = source.next_frame() {
-        let (packet, payload) = dissect_with_payload(&frame);
+        let (packet, payload) = dissect_frame(&frame, &mut tunnels, &mut defrag);
         index += 1;
         let meta = FrameMeta {
             index,

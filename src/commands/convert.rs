@@ -204,5 +204,18 @@ pub fn summary_line(r: &PipelineResult, dest: &str) -> String {
             r.track.evicted
         ));
     }
+    let d = r.defrag;
+    if d.fragments > 0 {
+        line.push_str(&format!(
+            ", {} IP datagrams reassembled from fragments",
+            d.reassembled
+        ));
+        if d.incomplete > 0 {
+            line.push_str(&format!(
+                " ({} fragments never completed: no flow counts them)",
+                d.incomplete
+            ));
+        }
+    }
     line
 }

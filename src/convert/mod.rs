@@ -21,7 +21,8 @@ use crate::dataset::schema::{CAPTURES, DNS, FLOWS, HTTP, PACKETS, TableDef};
 use crate::dataset::{
     PacketsBuilder, TableSink, captures_batch, dns_batch, flows_batch, http_batch,
 };
-use crate::dissect::{Tunnels, dissect_layers};
+use crate::dissect::defrag::{DefragStats, Defragmenter};
+use crate::dissect::{Tunnels, dissect_frame};
 use crate::source::{CaptureStats, MergedSource};
 use crate::track::{
     AppBatch, AppJoin, DoneRing, FlowRecord, Joined, Learnt, PacketAnnotation, Payloads,
@@ -95,6 +96,8 @@ pub struct PipelineResult {
     pub flows: u64,
     /// Tracking counters.
     pub track: TrackStats,
+    /// What IP fragment reassembly did.
+    pub defrag: DefragStats,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -281,6 +284,7 @@ pub fn run_batch(
         let mut exhausted = false;
         let mut interrupted = false;
         let mut tunnels = Tunnels::default();
+        let mut defrag = Defragmenter::default();
         while !exhausted {
             if frames % PROGRESS_EVERY < SEND_BATCH as u64 {
                 progress.update(source.bytes_read(), frames);
@@ -306,7 +310,7 @@ pub fn run_batch(
                     exhausted = true;
                     break;
                 };
-                let (mut packet, payload) = dissect_layers(&frame, &mut tunnels);
+                let (mut packet, payload) = dissect_frame(&frame, &mut tunnels, &mut defrag);
                 if let Some(a) = anonymizer.as_mut() {
                     a.packet(&mut packet);
                 }
@@ -351,6 +355,7 @@ pub fn run_batch(
         }
         let input_bytes = source.bytes_read();
         progress.update(input_bytes, frames);
+        defrag.finish();
         drop(to_first_tracker);
         let mut track = TrackStats::default();
         let mut state = None;
@@ -396,6 +401,7 @@ pub fn run_batch(
             input_bytes,
             flows: flows_written,
             track,
+            defrag: defrag.stats(),
             elapsed: started.elapsed(),
         };
         Ok((result, state))

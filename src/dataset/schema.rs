@@ -188,12 +188,12 @@ pub const PACKETS: TableDef = TableDef {
         col(
             "ip_len",
             U32,
-            "IP packet length from its header: IPv4 total length, IPv6 40 + payload length.",
+            "IP packet length from its header: IPv4 total length, IPv6 40 + payload length (of the frame's own IP header also on a `reassembled` frame, as tshark's ip.len; its flow counts the whole datagram).",
         ),
         col(
             "fragment",
             Str,
-            "IP fragmentation: `none`, `first` (offset 0, carries the transport header) or `later`.",
+            "IP fragmentation: `none`; `first` (offset 0, carries the transport header) or `later`, a fragment that belongs to no flow by itself (its datagram is counted once, as in Zeek); `reassembled`, the fragment that completed its datagram: the transport columns and the flow then describe the whole datagram (as tshark shows it). A first fragment cut by the snap length is not reassembled and counts on its flow as it is.",
         ),
         col(
             "src_port",
@@ -233,7 +233,7 @@ pub const PACKETS: TableDef = TableDef {
         col(
             "flow_id",
             U64,
-            "The bidirectional flow the packet belongs to (`flows.flow_id`); null for non-IP frames.",
+            "The bidirectional flow the packet belongs to (`flows.flow_id`); null for non-IP frames and for IP fragments other than the one that completed its datagram.",
         ),
         col(
             "from_orig",

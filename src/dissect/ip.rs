@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use etherparse::{Ipv6ExtensionSlice, LaxIpv4Slice, LaxIpv6Slice};
 
+use super::defrag::FragmentPiece;
 use super::packet::{DecodeError, Fragment, IpInfo, Packet};
 
 /// The transport part of an IP packet.
@@ -19,6 +20,8 @@ pub struct TransportBytes<'a> {
     pub wire_len: u32,
     /// Fragmentation status of the IP packet.
     pub fragment: Fragment,
+    /// What reassembly needs of a fragment (None when the packet is not one).
+    pub piece: Option<FragmentPiece<'a>>,
 }
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
@@ -107,6 +110,8 @@ fn ipv4<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
         total_len: Some(total_len),
         fragment,
         ident: u32::from(h.identification()),
+        held: false,
+        whole_len: None,
     });
     let transport_offset = (payload.payload.as_ptr() as usize) - (bytes.as_ptr() as usize);
     // A total length below the header length is bogus (TSO offload writes 0): the captured
@@ -116,11 +121,25 @@ fn ipv4<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
     } else {
         bytes.len()
     };
+    let wire_len = ip_len.saturating_sub(transport_offset) as u32;
+    let piece = (fragment != Fragment::None).then(|| FragmentPiece {
+        version: 4,
+        src: IpAddr::V4(h.source_addr()),
+        dst: IpAddr::V4(h.destination_addr()),
+        ident: u32::from(h.identification()),
+        next_proto: payload.ip_number.0,
+        header: &bytes[..transport_offset],
+        offset: h.fragments_offset(),
+        more: h.more_fragments(),
+        data: payload.payload,
+        wire_len,
+    });
     Some(TransportBytes {
         proto: payload.ip_number.0,
         bytes: payload.payload,
-        wire_len: ip_len.saturating_sub(transport_offset) as u32,
+        wire_len,
         fragment,
+        piece,
     })
 }
 
@@ -140,6 +159,8 @@ fn ipv4_partial(bytes: &[u8], header_len: usize, packet: &mut Packet) {
         total_len: be16(bytes, 2).map(u32::from),
         fragment: Fragment::None,
         ident: be16(bytes, 4).map_or(0, u32::from),
+        held: false,
+        whole_len: None,
     });
 }
 
@@ -159,6 +180,8 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
                 total_len: be16(bytes, 4).map(|l| 40 + u32::from(l)),
                 fragment: Fragment::None,
                 ident: 0,
+                held: false,
+                whole_len: None,
             });
         }
         return None;
@@ -174,6 +197,8 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
     let h = slice.header();
     let mut fragment = Fragment::None;
     let mut ident = 0;
+    // The fragment header, and where the fragmentable part after it starts.
+    let mut frag_header = None;
     // etherparse's iterator trusts every header it is told of: when lax parsing stopped at
     // a damaged or missing header, asking for one more than the complete ones reads past
     // the frame (undefined behaviour). So stop once their bytes are used up.
@@ -192,6 +217,13 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
                 Fragment::Later
             };
             ident = f.identification();
+            let end = f.slice().as_ptr() as usize - bytes.as_ptr() as usize + f.slice().len();
+            frag_header = Some((
+                f.fragment_offset(),
+                f.more_fragments(),
+                f.next_header().0,
+                end,
+            ));
         }
     }
     let payload = slice.payload();
@@ -204,6 +236,8 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
         total_len: Some(40 + payload_len_field),
         fragment,
         ident,
+        held: false,
+        whole_len: None,
     });
     if ext_error.is_some() {
         packet.error = Some(DecodeError::BadIpv6Extension);
@@ -216,11 +250,24 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
     } else {
         bytes.len()
     };
+    let piece = frag_header.map(|(offset, more, next_proto, end)| FragmentPiece {
+        version: 6,
+        src: IpAddr::V6(h.source_addr()),
+        dst: IpAddr::V6(h.destination_addr()),
+        ident,
+        next_proto,
+        header: &bytes[..40],
+        offset,
+        more,
+        data: bytes.get(end..ip_len.min(bytes.len())).unwrap_or(&[]),
+        wire_len: ip_len.saturating_sub(end) as u32,
+    });
     Some(TransportBytes {
         proto: payload.ip_number.0,
         bytes: payload.payload,
         wire_len: ip_len.saturating_sub(transport_offset) as u32,
         fragment,
+        piece,
     })
 }
 

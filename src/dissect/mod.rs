@@ -2,6 +2,7 @@
 //! as the bytes go, allocating nothing. A frame that cannot be decoded still yields a
 //! `Packet`, with [`Packet::error`] saying where and why decoding stopped.
 
+pub mod defrag;
 mod ip;
 mod link;
 mod packet;
@@ -14,6 +15,7 @@ pub use packet::{
 };
 
 use crate::source::{Frame, LINKTYPE_UNDEFINED_INTERFACE};
+use defrag::{Added, Defragmenter, FragmentPiece};
 use link::NetworkPayload;
 use tunnel::InnerLink;
 pub use tunnel::{MAX_TUNNEL_DEPTH, TunnelKind, TunnelLayer, Tunnels};
@@ -37,6 +39,69 @@ pub fn dissect_with_payload<'a>(frame: &Frame<'a>) -> (Packet, &'a [u8]) {
 /// packet has no IP header to read (ARP in VXLAN, a header cut short, another version than
 /// announced) is not decapsulated: the frame is then the tunnel packet it seems.
 pub fn dissect_layers<'a>(frame: &Frame<'a>, tunnels: &mut Tunnels) -> (Packet, &'a [u8]) {
+    layers_and_piece(frame, tunnels, &mut None)
+}
+
+/// [`dissect_layers`] with IP fragments reassembled, as Zeek and tshark do: a fragment is
+/// held in `defrag` (its `Packet` says so, [`IpInfo::held`]) until the frame that
+/// completes its datagram, whose `Packet` and payload then describe the whole datagram
+/// (its fragment status [`Fragment::Reassembled`], its IP length the datagram's), tunnels
+/// inside it decapsulated. A fragment cut by the snap length is not reassembled: at offset
+/// 0 it is the packet it seems, later ones are held for good.
+pub fn dissect_frame<'r, 'f: 'r>(
+    frame: &Frame<'f>,
+    tunnels: &mut Tunnels,
+    defrag: &'r mut Defragmenter,
+) -> (Packet, &'r [u8]) {
+    let mut piece = None;
+    let (mut packet, payload) = layers_and_piece(frame, tunnels, &mut piece);
+    let Some(piece) = piece else {
+        return (packet, payload);
+    };
+    let whole = match defrag.add(&piece, frame.ts_ns) {
+        Added::Alone => return (packet, payload),
+        Added::Held | Added::Dropped => None,
+        Added::Whole(datagram) => Some(datagram),
+    };
+    if let Some(datagram) = whole {
+        let depth = tunnels.len();
+        let mut inner = Packet {
+            eth_type: packet.eth_type,
+            vlan: packet.vlan,
+            ..Packet::default()
+        };
+        let inner_payload = ip_layers(
+            datagram,
+            Some(piece.version),
+            None,
+            &mut inner,
+            tunnels,
+            &mut None,
+        );
+        if let (Some(inner_payload), Some(ip)) = (inner_payload, inner.ip.as_mut()) {
+            // Also when the datagram carried a tunnel: the frame still completed it.
+            ip.fragment = Fragment::Reassembled;
+            if tunnels.len() == depth {
+                ip.ident = piece.ident;
+                ip.whole_len = ip.total_len;
+                ip.total_len = packet.ip.and_then(|own| own.total_len);
+            }
+            return (inner, inner_payload);
+        }
+        tunnels.truncate(depth);
+    }
+    if let Some(ip) = packet.ip.as_mut() {
+        ip.held = true;
+    }
+    (packet, &[])
+}
+
+/// [`dissect_layers`], noting in `piece` the IP fragment the frame turned out to be.
+fn layers_and_piece<'a>(
+    frame: &Frame<'a>,
+    tunnels: &mut Tunnels,
+    piece: &mut Option<FragmentPiece<'a>>,
+) -> (Packet, &'a [u8]) {
     tunnels.clear();
     let mut packet = Packet::default();
     if frame.link_type == LINKTYPE_UNDEFINED_INTERFACE {
@@ -47,7 +112,7 @@ pub fn dissect_layers<'a>(frame: &Frame<'a>, tunnels: &mut Tunnels) -> (Packet, 
     if let NetworkPayload::Ip { bytes, version } =
         link::strip_link(frame.link_type, frame.data, frame.wire_len, &mut packet)
     {
-        payload = ip_layers(bytes, version, None, &mut packet, tunnels).unwrap_or(&[]);
+        payload = ip_layers(bytes, version, None, &mut packet, tunnels, piece).unwrap_or(&[]);
     }
     (packet, payload)
 }
@@ -55,21 +120,25 @@ pub fn dissect_layers<'a>(frame: &Frame<'a>, tunnels: &mut Tunnels) -> (Packet, 
 /// Decodes an IP packet and its transport header into `packet`, and, when it carries a
 /// tunnel, the packet inside it instead. Returns the innermost TCP or UDP payload, or None
 /// when the IP header's total length is not `exact_len` (a tunnel whose inner packet must
-/// fill it exactly).
+/// fill it exactly). A fragment is noted in `piece` (dissection sees no tunnel in one).
 fn ip_layers<'a>(
     bytes: &'a [u8],
     version: Option<u8>,
     exact_len: Option<u32>,
     packet: &mut Packet,
     tunnels: &mut Tunnels,
+    piece: &mut Option<FragmentPiece<'a>>,
 ) -> Option<&'a [u8]> {
     let network = ip::network(bytes, version, packet);
     if exact_len.is_some() && packet.ip.and_then(|ip| ip.total_len) != exact_len {
         return None;
     }
-    let Some(t) = network else {
+    let Some(mut t) = network else {
         return Some(&[]);
     };
+    if t.piece.is_some() {
+        *piece = t.piece.take();
+    }
     let (proto, ip_payload, ip_payload_wire, whole) =
         (t.proto, t.bytes, t.wire_len, t.fragment == Fragment::None);
     let payload = transport::transport(t, packet);
@@ -96,13 +165,13 @@ fn ip_layers<'a>(
         ..Packet::default()
     };
     let inner_payload = match inner.link {
-        InnerLink::Ip(v) => ip_layers(inner.bytes, v, inner.exact_len, &mut inside, tunnels),
+        InnerLink::Ip(v) => ip_layers(inner.bytes, v, inner.exact_len, &mut inside, tunnels, piece),
         InnerLink::Link(link_type) => {
             let mut scratch = Packet::default();
             let wire = inner.bytes.len() as u32;
             match link::strip_link(link_type, inner.bytes, wire, &mut scratch) {
                 NetworkPayload::Ip { bytes, version } => {
-                    ip_layers(bytes, version, None, &mut inside, tunnels)
+                    ip_layers(bytes, version, None, &mut inside, tunnels, piece)
                 }
                 _ => None,
             }
@@ -124,5 +193,7 @@ fn ip_layers<'a>(
     }
 }
 
+#[cfg(test)]
+mod test_frames;
 #[cfg(test)]
 mod tunnel_tests;

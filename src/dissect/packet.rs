@@ -12,6 +12,9 @@ pub enum Fragment {
     First,
     /// A later fragment: no transport header.
     Later,
+    /// The fragment that completed its datagram's reassembly: the packet's transport
+    /// fields describe the whole datagram (as tshark shows them on that frame).
+    Reassembled,
 }
 
 impl Fragment {
@@ -21,6 +24,7 @@ impl Fragment {
             Fragment::None => "none",
             Fragment::First => "first",
             Fragment::Later => "later",
+            Fragment::Reassembled => "reassembled",
         }
     }
 }
@@ -42,6 +46,14 @@ pub struct IpInfo {
     pub fragment: Fragment,
     /// IPv4 identification or IPv6 fragment identification (fragments only for v6).
     pub ident: u32,
+    /// A fragment that is no packet of any flow by itself, as in Zeek: one kept for
+    /// reassembly (its datagram counts on the frame that completes it), or a later fragment
+    /// cut by the snap length, which cannot be reassembled.
+    pub held: bool,
+    /// On the frame that completed a datagram ([`Fragment::Reassembled`]): the whole
+    /// datagram's IP length, which its flow counts (`total_len` stays the frame's own, as
+    /// tshark's `ip.len`).
+    pub whole_len: Option<u32>,
 }
 
 /// TCP header fields. Options are parsed only from SYN segments.

@@ -3,10 +3,9 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
+use super::test_frames::{ethernet, udp};
 use super::{Packet, TunnelKind, Tunnels, dissect_layers};
 use crate::source::Frame;
-
-const MACS: [u8; 12] = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
 
 /// An IPv4 header of protocol `proto` from 10.0.0.`src` to 10.0.0.`dst` around `payload`.
 fn ipv4(src: u8, dst: u8, proto: u8, payload: &[u8]) -> Vec<u8> {
@@ -30,20 +29,6 @@ fn ipv4(src: u8, dst: u8, proto: u8, payload: &[u8]) -> Vec<u8> {
     p
 }
 
-/// A UDP header from `sport` to `dport` around `payload`.
-fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
-    let len = (8 + payload.len()) as u16;
-    let mut u = [
-        sport.to_be_bytes(),
-        dport.to_be_bytes(),
-        len.to_be_bytes(),
-        [0, 0],
-    ]
-    .concat();
-    u.extend(payload);
-    u
-}
-
 /// The inner packet: a TCP SYN from 192.168.1.1:40000 to 192.168.1.2:80.
 fn inner_syn() -> Vec<u8> {
     let mut tcp = vec![
@@ -53,10 +38,6 @@ fn inner_syn() -> Vec<u8> {
     let mut p = ipv4(0, 0, 6, &tcp);
     p[12..20].copy_from_slice(&[192, 168, 1, 1, 192, 168, 1, 2]);
     p
-}
-
-fn ethernet(ethertype: u16, payload: &[u8]) -> Vec<u8> {
-    [&MACS[..], &ethertype.to_be_bytes(), payload].concat()
 }
 
 fn dissect_eth(frame: &[u8]) -> (Packet, Tunnels) {

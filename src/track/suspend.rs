@@ -15,7 +15,7 @@ use super::app_feed::AppFeed;
 use super::expiry::ExpiryQueue;
 use super::flow::{EndReason, Flow};
 use super::index::FlowIndex;
-use super::table::{FragKey, Tracker, emit_record};
+use super::table::{Tracker, emit_record};
 use super::{FlowSink, TrackOptions, TrackStats};
 use crate::app::AppSummary;
 
@@ -31,8 +31,6 @@ pub struct TrackerState {
     free: Vec<u32>,
     /// Expiry queue entries: (time, slot, generation).
     expiry: Vec<(i64, u32, u32)>,
-    /// First fragments' ports, for fragments still to come.
-    fragments: Vec<(FragKey, (u16, u16))>,
 }
 
 /// What the application stage had learnt about a suspended flow when its provisional row
@@ -80,7 +78,6 @@ impl Tracker {
             generations: self.generations,
             free: self.free,
             expiry: self.expiry.into_entries(),
-            fragments: self.fragments.into_iter().collect(),
         };
         (self.stats, state)
     }
@@ -92,7 +89,6 @@ impl Tracker {
         t.generations = state.generations;
         t.free = state.free;
         t.expiry = ExpiryQueue::from_entries(state.expiry);
-        t.fragments.extend(state.fragments);
         let mut index = FlowIndex::new();
         for (slot, mut flow) in state.flows {
             let Some(place) = t.slots.get_mut(slot as usize) else {

@@ -1,7 +1,6 @@
 //! The flow table: active flows by key, their expiry order, and the per-packet update that
 //! ties Zeek's connection logic, tshark's flags, RTT and window statistics together.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -21,22 +20,9 @@ use crate::dissect::{Fragment, Packet, tcp_flag};
 use crate::server_ports::is_likely_server_port;
 use crate::source::FrameMeta;
 
-type Hasher = ahash::RandomState;
-
-/// Fragments remembered to give later fragments the ports of their first one.
-const MAX_FRAGMENT_KEYS: usize = 65_536;
-
 // UDP history masks (Zeek's UDP analyzer).
 const HIST_ORIG_DATA: u32 = 0x1;
 const HIST_RESP_DATA: u32 = 0x2;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub(super) struct FragKey {
-    src: IpAddr,
-    dst: IpAddr,
-    proto: u8,
-    ident: u32,
-}
 
 /// Active flows and everything needed to finish them.
 pub struct Tracker {
@@ -48,7 +34,6 @@ pub struct Tracker {
     /// (expiry time, slot, generation), one entry per active flow, checked lazily.
     /// Smallest first (`track/expiry.rs`).
     pub(super) expiry: ExpiryQueue,
-    pub(super) fragments: HashMap<FragKey, (u16, u16), Hasher>,
     /// This tracker's share of the flows when tracking is split across threads: shard
     /// `k` of `n` takes the packets whose address pair hashes to `k` (None: every packet).
     pub(super) shard: Option<(usize, usize)>,
@@ -92,7 +77,6 @@ impl Tracker {
             generations: Vec::new(),
             free: Vec::new(),
             expiry: ExpiryQueue::default(),
-            fragments: HashMap::with_hasher(Hasher::new()),
             shard: None,
             stats: TrackStats::default(),
             prepared: Vec::new(),
@@ -409,7 +393,7 @@ impl Tracker {
 
         let d = &mut flow.dirs[side];
         d.pkts += 1;
-        d.ip_bytes += u64::from(p.ip.and_then(|i| i.total_len).unwrap_or(0));
+        d.ip_bytes += u64::from(p.ip.and_then(|i| i.whole_len.or(i.total_len)).unwrap_or(0));
         d.wire_bytes += u64::from(frame.wire_len);
         let payload = u64::from(p.payload_len.unwrap_or(0));
         d.payload_bytes += payload;
@@ -426,39 +410,14 @@ impl Tracker {
         ann
     }
 
-    /// The flow tuple of a packet; later fragments borrow the ports of their first fragment.
+    /// The flow tuple of a packet. A fragment held for reassembly (or cut beyond repair)
+    /// is no packet of any flow: its datagram counts once, on the frame that completes it.
     fn tuple_of(&mut self, p: &Packet) -> Option<Tuple> {
         let ip = p.ip.as_ref()?;
-        let mut t = packet_tuple(p)?;
-        if ip.fragment != Fragment::None {
-            let fk = FragKey {
-                src: t.src,
-                dst: t.dst,
-                proto: t.proto,
-                ident: ip.ident,
-            };
-            match ip.fragment {
-                Fragment::First => {
-                    if self.fragments.len() >= MAX_FRAGMENT_KEYS {
-                        self.fragments.clear();
-                    }
-                    self.fragments.insert(fk, (t.sport, t.dport));
-                }
-                _ => {
-                    if let Some(&(s, d)) = self.fragments.get(&fk) {
-                        t.sport = s;
-                        t.dport = d;
-                    } else if matches!(
-                        t.proto,
-                        proto::TCP | proto::UDP | proto::ICMP | proto::ICMPV6
-                    ) {
-                        // A later fragment whose first was not seen: no ports to place it by.
-                        return None;
-                    }
-                }
-            }
+        if ip.held || ip.fragment == Fragment::Later {
+            return None;
         }
-        Some(t)
+        packet_tuple(p)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -309,11 +309,8 @@ fn host_pairs_count_tshark_conversations() {
             );
             continue;
         }
-        // Only captures whose flows are all TCP/UDP and unfragmented: tshark's tables hold
-        // no ICMP, and count a fragmented datagram once.
-        if protos.iter().any(|p| p != "tcp" && p != "udp")
-            || text.contains("<->") && cap.to_string_lossy().contains("fragment")
-        {
+        // Only captures whose flows are all TCP/UDP: tshark's tables hold no ICMP.
+        if protos.iter().any(|p| p != "tcp" && p != "udp") {
             continue;
         }
         for r in &pairs {

@@ -303,13 +303,6 @@ fn tcp_and_udp_conversations_match_tshark() {
         let text = std::fs::read_to_string(sibling(&cap, ".tshark-conv.txt")).unwrap();
         let out = convert(&[&cap]);
         let ours = flow_rows(&out);
-        let fragmented: Vec<String> = out
-            .packets
-            .rows(&["flow_id", "fragment"])
-            .into_iter()
-            .filter(|r| r["fragment"] == "first" || r["fragment"] == "later")
-            .map(|r| r["flow_id"].clone())
-            .collect();
         let mut section = "";
         for line in text.lines() {
             if line.ends_with("Conversations") {
@@ -350,14 +343,6 @@ fn tcp_and_udp_conversations_match_tshark() {
                 !matching.is_empty(),
                 "{name}: no {section} flow for {a} <-> {b}"
             );
-            if fragmented
-                .iter()
-                .any(|f| matching.iter().any(|o| &o["flow_id"] == f))
-            {
-                // tshark counts a fragmented datagram once, on the frame that completes
-                // its reassembly; pcapq counts every fragment (docs/differences.md).
-                continue;
-            }
             // Sum the flows of this address/port pair (several when a port was reused).
             let (mut ab_f, mut ab_b, mut ba_f, mut ba_b) = (0u64, 0u64, 0u64, 0u64);
             for o in &matching {

@@ -66,7 +66,7 @@ fn exception(
             Some("tshark's first port occurrence is the packet quoted inside the ICMP error")
         }
         "src_port" | "dst_port" if fragment => Some(
-            "tshark shows ports on the frame that completes reassembly; pcapq on every first fragment",
+            "a first fragment shows its own ports in pcapq; tshark shows them only on the frame that completes reassembly (as pcapq also does)",
         ),
         "icmp_type" | "icmp_code" if t["_ws.malformed"].contains("ICMPv6") => Some(
             "IPv6 payload length 0: tshark treats the bytes as a trailer; pcapq, like Zeek, decodes them",

@@ -13,8 +13,9 @@ use crate::dataset::Partitioning;
 use crate::error::user_error;
 use crate::track::{TrackOptions, TrackerState};
 
-/// The file's first bytes: its format and version.
-const MAGIC: &[u8; 8] = b"PCAPQST1";
+/// The file's first bytes: its format and version (2: flows of reassembled IP fragments,
+/// no fragment ports kept by the tracker).
+const MAGIC: &[u8; 8] = b"PCAPQST2";
 
 /// The settings every batch of a dataset must share, so that rows mean the same thing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
