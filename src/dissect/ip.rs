@@ -20,8 +20,6 @@ pub struct TransportBytes<'a> {
     pub wire_len: u32,
     /// Fragmentation status of the IP packet.
     pub fragment: Fragment,
-    /// What reassembly needs of a fragment (None when the packet is not one).
-    pub piece: Option<FragmentPiece<'a>>,
 }
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
@@ -38,12 +36,15 @@ fn v6_at(b: &[u8], at: usize) -> Option<IpAddr> {
     Some(IpAddr::V6(Ipv6Addr::from(raw)))
 }
 
-/// Decodes the IP header in `bytes` into `packet` and returns the transport part.
-/// `announced` is the version the link layer promised (None for raw IP: use the nibble).
+/// Decodes the IP header in `bytes` into `packet` and returns the transport part; a
+/// fragment also sets `piece` (what reassembly needs of it), out of line so that the
+/// common case returns a small value. `announced` is the version the link layer promised
+/// (None for raw IP: use the nibble).
 pub fn network<'a>(
     bytes: &'a [u8],
     announced: Option<u8>,
     packet: &mut Packet,
+    piece: &mut Option<FragmentPiece<'a>>,
 ) -> Option<TransportBytes<'a>> {
     let Some(&first) = bytes.first() else {
         let need = if announced == Some(6) { 40 } else { 20 };
@@ -68,12 +69,16 @@ pub fn network<'a>(
             packet.error = Some(DecodeError::BadIpVersion { expected, found });
             None
         }
-        (_, 4) => ipv4(bytes, packet),
-        _ => ipv6(bytes, packet),
+        (_, 4) => ipv4(bytes, packet, piece),
+        _ => ipv6(bytes, packet, piece),
     }
 }
 
-fn ipv4<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> {
+fn ipv4<'a>(
+    bytes: &'a [u8],
+    packet: &mut Packet,
+    piece: &mut Option<FragmentPiece<'a>>,
+) -> Option<TransportBytes<'a>> {
     let ihl = bytes[0] & 0x0f;
     if ihl < 5 {
         packet.error = Some(DecodeError::BadIpv4HeaderLength(ihl));
@@ -111,7 +116,7 @@ fn ipv4<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
         fragment,
         ident: u32::from(h.identification()),
         held: false,
-        whole_len: None,
+        whole_len: 0,
     });
     let transport_offset = (payload.payload.as_ptr() as usize) - (bytes.as_ptr() as usize);
     // A total length below the header length is bogus (TSO offload writes 0): the captured
@@ -122,24 +127,25 @@ fn ipv4<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
         bytes.len()
     };
     let wire_len = ip_len.saturating_sub(transport_offset) as u32;
-    let piece = (fragment != Fragment::None).then(|| FragmentPiece {
-        version: 4,
-        src: IpAddr::V4(h.source_addr()),
-        dst: IpAddr::V4(h.destination_addr()),
-        ident: u32::from(h.identification()),
-        next_proto: payload.ip_number.0,
-        header: &bytes[..transport_offset],
-        offset: h.fragments_offset(),
-        more: h.more_fragments(),
-        data: payload.payload,
-        wire_len,
-    });
+    if fragment != Fragment::None {
+        *piece = Some(FragmentPiece {
+            version: 4,
+            src: IpAddr::V4(h.source_addr()),
+            dst: IpAddr::V4(h.destination_addr()),
+            ident: u32::from(h.identification()),
+            next_proto: payload.ip_number.0,
+            header: &bytes[..transport_offset],
+            offset: h.fragments_offset(),
+            more: h.more_fragments(),
+            data: payload.payload,
+            wire_len,
+        });
+    }
     Some(TransportBytes {
         proto: payload.ip_number.0,
         bytes: payload.payload,
         wire_len,
         fragment,
-        piece,
     })
 }
 
@@ -160,11 +166,15 @@ fn ipv4_partial(bytes: &[u8], header_len: usize, packet: &mut Packet) {
         fragment: Fragment::None,
         ident: be16(bytes, 4).map_or(0, u32::from),
         held: false,
-        whole_len: None,
+        whole_len: 0,
     });
 }
 
-fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> {
+fn ipv6<'a>(
+    bytes: &'a [u8],
+    packet: &mut Packet,
+    piece: &mut Option<FragmentPiece<'a>>,
+) -> Option<TransportBytes<'a>> {
     if bytes.len() < 40 {
         packet.error = Some(DecodeError::Truncated {
             layer: "IPv6",
@@ -181,7 +191,7 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
                 fragment: Fragment::None,
                 ident: 0,
                 held: false,
-                whole_len: None,
+                whole_len: 0,
             });
         }
         return None;
@@ -237,7 +247,7 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
         fragment,
         ident,
         held: false,
-        whole_len: None,
+        whole_len: 0,
     });
     if ext_error.is_some() {
         packet.error = Some(DecodeError::BadIpv6Extension);
@@ -250,24 +260,25 @@ fn ipv6<'a>(bytes: &'a [u8], packet: &mut Packet) -> Option<TransportBytes<'a>> 
     } else {
         bytes.len()
     };
-    let piece = frag_header.map(|(offset, more, next_proto, end)| FragmentPiece {
-        version: 6,
-        src: IpAddr::V6(h.source_addr()),
-        dst: IpAddr::V6(h.destination_addr()),
-        ident,
-        next_proto,
-        header: &bytes[..40],
-        offset,
-        more,
-        data: bytes.get(end..ip_len.min(bytes.len())).unwrap_or(&[]),
-        wire_len: ip_len.saturating_sub(end) as u32,
-    });
+    if let Some((offset, more, next_proto, end)) = frag_header {
+        *piece = Some(FragmentPiece {
+            version: 6,
+            src: IpAddr::V6(h.source_addr()),
+            dst: IpAddr::V6(h.destination_addr()),
+            ident,
+            next_proto,
+            header: &bytes[..40],
+            offset,
+            more,
+            data: bytes.get(end..ip_len.min(bytes.len())).unwrap_or(&[]),
+            wire_len: ip_len.saturating_sub(end) as u32,
+        });
+    }
     Some(TransportBytes {
         proto: payload.ip_number.0,
         bytes: payload.payload,
         wire_len: ip_len.saturating_sub(transport_offset) as u32,
         fragment,
-        piece,
     })
 }
 
@@ -320,7 +331,7 @@ mod tests {
             0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
         ];
         let mut packet = Packet::default();
-        assert!(ipv6(&frame, &mut packet).is_none());
+        assert!(ipv6(&frame, &mut packet, &mut None).is_none());
         assert_eq!(packet.error, Some(DecodeError::BadIpv6Extension));
         assert_eq!(packet.ip.map(|ip| ip.fragment), Some(Fragment::None));
     }
@@ -331,7 +342,7 @@ mod tests {
         // Fragment header: next = routing (43), offset 0 with more fragments, ident 0x01020304.
         let frame = v6_with_exts(44, &[43, 0, 0x00, 0x01, 1, 2, 3, 4]);
         let mut packet = Packet::default();
-        assert!(ipv6(&frame, &mut packet).is_none());
+        assert!(ipv6(&frame, &mut packet, &mut None).is_none());
         assert_eq!(packet.error, Some(DecodeError::BadIpv6Extension));
         let ip = packet.ip.unwrap();
         assert_eq!((ip.fragment, ip.ident), (Fragment::First, 0x0102_0304));

@@ -48,55 +48,70 @@ pub fn dissect_layers<'a>(frame: &Frame<'a>, tunnels: &mut Tunnels) -> (Packet, 
 /// (its fragment status [`Fragment::Reassembled`], its IP length the datagram's), tunnels
 /// inside it decapsulated. A fragment cut by the snap length is not reassembled: at offset
 /// 0 it is the packet it seems, later ones are held for good.
+#[inline]
 pub fn dissect_frame<'r, 'f: 'r>(
     frame: &Frame<'f>,
     tunnels: &mut Tunnels,
     defrag: &'r mut Defragmenter,
 ) -> (Packet, &'r [u8]) {
     let mut piece = None;
-    let (mut packet, payload) = layers_and_piece(frame, tunnels, &mut piece);
-    let Some(piece) = piece else {
-        return (packet, payload);
-    };
-    let whole = match defrag.add(&piece, frame.ts_ns) {
-        Added::Alone => return (packet, payload),
+    let (mut packet, mut payload) = layers_and_piece(frame, tunnels, &mut piece);
+    if let Some(piece) = piece
+        && let Some(whole) = reassemble(&piece, frame.ts_ns, &mut packet, tunnels, defrag)
+    {
+        payload = whole;
+    }
+    (packet, payload)
+}
+
+/// Hands a fragment to `defrag`: `packet` becomes the whole datagram when it completes one,
+/// is marked held when it waits (or is dropped), and stays as it is when the snap length
+/// cut it at offset 0 (then None: its payload stays). Returns the payload to go with it.
+/// Out of line: fragments are rare.
+#[cold]
+#[inline(never)]
+fn reassemble<'r, 'f: 'r>(
+    piece: &FragmentPiece<'f>,
+    ts_ns: i64,
+    packet: &mut Packet,
+    tunnels: &mut Tunnels,
+    defrag: &'r mut Defragmenter,
+) -> Option<&'r [u8]> {
+    let datagram = match defrag.add(piece, ts_ns) {
+        Added::Alone => return None,
         Added::Held | Added::Dropped => None,
         Added::Whole(datagram) => Some(datagram),
     };
-    if let Some(datagram) = whole {
+    if let Some(datagram) = datagram {
         let depth = tunnels.len();
         let mut inner = Packet {
             eth_type: packet.eth_type,
             vlan: packet.vlan,
             ..Packet::default()
         };
-        let inner_payload = ip_layers(
-            datagram,
-            Some(piece.version),
-            None,
-            &mut inner,
-            tunnels,
-            &mut None,
-        );
+        let version = Some(piece.version);
+        let inner_payload = ip_layers(datagram, version, None, &mut inner, tunnels, &mut None);
         if let (Some(inner_payload), Some(ip)) = (inner_payload, inner.ip.as_mut()) {
             // Also when the datagram carried a tunnel: the frame still completed it.
             ip.fragment = Fragment::Reassembled;
             if tunnels.len() == depth {
                 ip.ident = piece.ident;
-                ip.whole_len = ip.total_len;
+                ip.whole_len = ip.total_len.unwrap_or(0);
                 ip.total_len = packet.ip.and_then(|own| own.total_len);
             }
-            return (inner, inner_payload);
+            *packet = inner;
+            return Some(inner_payload);
         }
         tunnels.truncate(depth);
     }
     if let Some(ip) = packet.ip.as_mut() {
         ip.held = true;
     }
-    (packet, &[])
+    Some(&[])
 }
 
 /// [`dissect_layers`], noting in `piece` the IP fragment the frame turned out to be.
+#[inline]
 fn layers_and_piece<'a>(
     frame: &Frame<'a>,
     tunnels: &mut Tunnels,
@@ -129,16 +144,15 @@ fn ip_layers<'a>(
     tunnels: &mut Tunnels,
     piece: &mut Option<FragmentPiece<'a>>,
 ) -> Option<&'a [u8]> {
-    let network = ip::network(bytes, version, packet);
+    let network = ip::network(bytes, version, packet, piece);
     if exact_len.is_some() && packet.ip.and_then(|ip| ip.total_len) != exact_len {
+        // Not the tunnel's inner packet after all: not a fragment to keep either.
+        *piece = None;
         return None;
     }
-    let Some(mut t) = network else {
+    let Some(t) = network else {
         return Some(&[]);
     };
-    if t.piece.is_some() {
-        *piece = t.piece.take();
-    }
     let (proto, ip_payload, ip_payload_wire, whole) =
         (t.proto, t.bytes, t.wire_len, t.fragment == Fragment::None);
     let payload = transport::transport(t, packet);

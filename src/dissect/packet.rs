@@ -52,8 +52,8 @@ pub struct IpInfo {
     pub held: bool,
     /// On the frame that completed a datagram ([`Fragment::Reassembled`]): the whole
     /// datagram's IP length, which its flow counts (`total_len` stays the frame's own, as
-    /// tshark's `ip.len`).
-    pub whole_len: Option<u32>,
+    /// tshark's `ip.len`); 0 on every other packet (a plain number keeps `IpInfo` small).
+    pub whole_len: u32,
 }
 
 /// TCP header fields. Options are parsed only from SYN segments.

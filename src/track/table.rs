@@ -393,7 +393,11 @@ impl Tracker {
 
         let d = &mut flow.dirs[side];
         d.pkts += 1;
-        d.ip_bytes += u64::from(p.ip.and_then(|i| i.whole_len.or(i.total_len)).unwrap_or(0));
+        let ip_len = p.ip.map_or(0, |i| match i.whole_len {
+            0 => i.total_len.unwrap_or(0),
+            whole => whole,
+        });
+        d.ip_bytes += u64::from(ip_len);
         d.wire_bytes += u64::from(frame.wire_len);
         let payload = u64::from(p.payload_len.unwrap_or(0));
         d.payload_bytes += payload;

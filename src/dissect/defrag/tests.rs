@@ -134,7 +134,7 @@ fn a_udp_datagram_in_three_fragments_is_one_packet_on_the_last() {
     assert!(!ip.held);
     assert_eq!(ip.fragment, Fragment::Reassembled);
     assert_eq!(ip.total_len, Some(20 + 40), "the frame's own IP length");
-    assert_eq!(ip.whole_len, Some(3020));
+    assert_eq!(ip.whole_len, 3020);
     assert_eq!(ip.ident, 7);
     assert_eq!(ip.src, IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)));
     assert_eq!((p.src_port, p.dst_port), (Some(53), Some(40000)));
@@ -185,7 +185,7 @@ fn ipv6_fragments_are_reassembled() {
     assert_eq!(ip.fragment, Fragment::Reassembled);
     assert_eq!(ip.ident, 0xdead_beef);
     assert_eq!(ip.proto, Some(17));
-    assert_eq!(ip.whole_len, Some(40 + 8 + 3000));
+    assert_eq!(ip.whole_len, 40 + 8 + 3000);
     assert_eq!((p.src_port, p.dst_port), (Some(53), Some(40000)));
     assert_eq!(payload, body);
 }
