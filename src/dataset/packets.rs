@@ -11,7 +11,7 @@ use datafusion::arrow::array::{
 use datafusion::arrow::error::ArrowError;
 
 use super::schema::{ColType, PACKETS};
-use crate::dissect::{MAX_TUNNEL_DEPTH, Packet, TunnelKind, tcp_flags};
+use crate::dissect::{Fragment, MAX_TUNNEL_DEPTH, Packet, TunnelKind, tcp_flags};
 use crate::ip_text::IpFormatter;
 use crate::source::FrameMeta;
 use crate::track::{PacketAnnotation, TunnelEntry};
@@ -53,6 +53,8 @@ pub struct PacketsBuilder {
     /// `tunnel` and `tunnel_flow_id` of the few tunnelled rows, by row: the columns are
     /// made when the batch is taken (all null in a capture without tunnels).
     tunnelled: Vec<TunnelledRow>,
+    /// `ip_id` of the few fragment rows, by row (the column is all null without them).
+    fragments: Vec<(usize, u32)>,
     /// Whether flows are tracked: if not, the flow columns are all null and are made
     /// at once when a batch is taken rather than a null at a time.
     with_flows: bool,
@@ -101,6 +103,7 @@ impl PacketsBuilder {
             tcp_zero_window: BooleanBuilder::with_capacity(capacity),
             decode_error: StringBuilder::with_capacity(capacity, 0),
             tunnelled: Vec::new(),
+            fragments: Vec::new(),
             with_flows,
             rows: 0,
             capacity,
@@ -142,6 +145,9 @@ impl PacketsBuilder {
                 self.ttl.append_option(ip.ttl);
                 self.ip_len.append_option(ip.total_len);
                 self.fragment.append_value(ip.fragment.name());
+                if ip.fragment != Fragment::None {
+                    self.fragments.push((self.rows - 1, ip.ident));
+                }
             }
             None => {
                 self.src_ip.append_null();
@@ -271,8 +277,26 @@ impl PacketsBuilder {
         ];
         let mut columns = columns;
         columns.extend(tunnel_columns(&std::mem::take(&mut self.tunnelled), rows));
+        columns.push(ip_id_column(&std::mem::take(&mut self.fragments), rows));
         RecordBatch::try_new(PACKETS.schema(), columns)
     }
+}
+
+/// The `ip_id` column of `rows` rows, of which `fragments` (row, identification; in row
+/// order) are IP fragments.
+fn ip_id_column(fragments: &[(usize, u32)], rows: usize) -> ArrayRef {
+    if fragments.is_empty() {
+        return new_null_array(&ColType::U32.arrow(), rows);
+    }
+    let mut ids = UInt32Builder::with_capacity(rows);
+    let mut next = 0;
+    for &(row, id) in fragments {
+        ids.append_nulls(row - next);
+        ids.append_value(id);
+        next = row + 1;
+    }
+    ids.append_nulls(rows - next);
+    Arc::new(ids.finish())
 }
 
 /// A tunnelled row: its position in the batch, its tunnels and the innermost one's flow.

@@ -270,6 +270,11 @@ pub const PACKETS: TableDef = TableDef {
             U64,
             "The flow of the tunnel packet directly around this one (its `flows.flow_id`; the frame counts in both flows, as in Zeek).",
         ),
+        col(
+            "ip_id",
+            U32,
+            "IP identification of an IP fragment (IPv4 header's, or the IPv6 fragment header's); with the addresses it names the fragments of one datagram, the `reassembled` row among them. Null when the packet is not a fragment.",
+        ),
     ],
     optional: false,
 };

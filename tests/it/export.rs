@@ -138,6 +138,42 @@ fn a_tunnel_carrier_exports_the_frames_it_carried() {
     }
 }
 
+/// A flow's export holds the fragments of its reassembled datagrams, though their rows
+/// belong to no flow: converting the export again reassembles the same DNS answer.
+#[test]
+fn a_flow_exports_the_fragments_of_its_datagrams() {
+    let (dir, _cap, ds) = setup("tests/pcaps/zeek/ipv6-fragmented-dns.pcap");
+    let out = dir.path().join("out.pcap");
+    let flow = selected(&ds, "fragment = 'reassembled'");
+    assert_eq!(flow, [8]);
+    let (ok, err) = pcapq(&[
+        "export",
+        "-d",
+        ds.to_str().unwrap(),
+        "--flow",
+        "3",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    // Its two queries, the two fragments before the last, and the last; not frame 4, a
+    // fragment of a datagram whose first part never came.
+    let numbers: Vec<u64> = frames(&out).iter().map(|f| f.0).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5]);
+    let again = dir.path().join("again");
+    let (ok, err) = pcapq(&[
+        "convert",
+        out.to_str().unwrap(),
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        selected(&again, "fragment = 'reassembled' AND payload_len = 3230"),
+        [5]
+    );
+}
+
 #[test]
 fn a_changed_or_moved_capture_is_refused() {
     let (dir, cap, ds) = setup("examples/example.pcap");

@@ -31,17 +31,20 @@ pub async fn select(args: &ExportArgs) -> Result<Vec<Selected>> {
     let data =
         DataArgs::with_default_tracking(args.dataset.clone(), Vec::new(), Default::default());
     let ctx = crate::commands::data::open(&data).await?;
-    let (predicate, param) = match (&args.filter, args.flow, &args.community_id) {
-        (Some(p), None, None) => (format!("({p})"), None),
-        // A tunnel's carrier flow has the frames it carried (their `tunnel_flow_id`).
+    // The flows chosen, as a predicate on a packet's `flow_id`, or the user's predicate.
+    let (sql, param) = match (&args.filter, args.flow, &args.community_id) {
+        (Some(filter), None, None) => (
+            format!(
+                "SELECT capture_id, frame FROM packets WHERE ({filter}) ORDER BY capture_id, frame"
+            ),
+            None,
+        ),
         (None, Some(id), None) => (
-            "(flow_id = $1 OR tunnel_flow_id = $1)".to_string(),
+            flow_frames("flow_id = $1"),
             Some(ScalarValue::UInt64(Some(id))),
         ),
         (None, None, Some(cid)) => (
-            "(flow_id IN (SELECT flow_id FROM flows WHERE community_id = $1) \
-             OR tunnel_flow_id IN (SELECT flow_id FROM flows WHERE community_id = $1))"
-                .to_string(),
+            flow_frames("flow_id IN (SELECT flow_id FROM flows WHERE community_id = $1)"),
             Some(ScalarValue::Utf8(Some(cid.clone()))),
         ),
         _ => {
@@ -50,9 +53,6 @@ pub async fn select(args: &ExportArgs) -> Result<Vec<Selected>> {
             ));
         }
     };
-    let sql = format!(
-        "SELECT capture_id, frame FROM packets WHERE {predicate} ORDER BY capture_id, frame"
-    );
     let mut df = ctx.sql(&sql).await.map_err(user_facing)?;
     if let Some(p) = param {
         df = df.with_param_values(vec![p]).map_err(user_facing)?;
@@ -162,4 +162,21 @@ pub async fn select(args: &ExportArgs) -> Result<Vec<Selected>> {
 /// Column `i` of `batch` as `to` (Parquet gives strings as views, DataFusion may widen ints).
 fn column(batch: &RecordBatch, i: usize, to: DataType) -> Result<ArrayRef> {
     Ok(cast(batch.column(i), &to)?)
+}
+
+/// The query for the frames of the flows `flows` (a predicate on `flow_id`) selects: their
+/// own, those a tunnel among them carried (their `tunnel_flow_id`), and the fragments of
+/// their reassembled datagrams (same addresses and `ip_id`), so that the export reassembles
+/// in Wireshark as it did here.
+fn flow_frames(flows: &str) -> String {
+    let carried = flows.replacen("flow_id", "tunnel_flow_id", 1);
+    format!(
+        "SELECT capture_id, frame FROM packets WHERE {flows} OR {carried} \
+         UNION SELECT p.capture_id, p.frame FROM packets p JOIN \
+         (SELECT DISTINCT src_ip, dst_ip, ip_id FROM packets \
+          WHERE fragment = 'reassembled' AND {flows}) r \
+         ON p.src_ip = r.src_ip AND p.dst_ip = r.dst_ip AND p.ip_id = r.ip_id \
+         WHERE p.fragment IN ('first', 'later') \
+         ORDER BY capture_id, frame"
+    )
 }
