@@ -10,12 +10,11 @@ use crate::anon::CryptoPan;
 use crate::cli::{ConvertArgs, PipelineArgs};
 use crate::convert::anonymize::AnonymizeOptions;
 use crate::convert::progress::{Progress, human_bytes, human_count};
-use crate::convert::{Continuation, PipelineOptions, PipelineResult, run_batch};
+use crate::convert::{Continuation, PipelineOptions, PipelineResult, Suspended, run_batch};
 use crate::dataset::append::Appender;
 use crate::dataset::{MemorySink, ParquetDirSink, TableSink};
 use crate::error::user_error;
 use crate::source::{InputSpec, MergedSource};
-use crate::track::TrackerState;
 
 /// Runs `pcapq convert`.
 pub fn run(args: &ConvertArgs) -> Result<()> {
@@ -67,8 +66,8 @@ fn append_to_dataset(
     // On an error the sink is dropped, which removes the batch's staging directory.
     let mut sink = appender.sink()?;
     let continuation = Some(appender.continuation());
-    let (result, tracker) = convert_batch(source, opts, &args.pipeline, &mut sink, continuation)?;
-    let dir = appender.commit(sink, &result, tracker)?;
+    let (result, suspended) = convert_batch(source, opts, &args.pipeline, &mut sink, continuation)?;
+    let dir = appender.commit(sink, &result, suspended)?;
     Ok((result, dir))
 }
 
@@ -150,16 +149,16 @@ pub fn convert_into(
 }
 
 /// [`convert_into`], for one batch of `convert --append` when `continuation` is given
-/// (see [`run_batch`]): also returns the tracker's state for the next batch.
+/// (see [`run_batch`]): also returns where an appended batch stopped, for the next batch.
 fn convert_batch(
     source: MergedSource,
     opts: &PipelineOptions,
     args: &PipelineArgs,
     sink: &mut (dyn TableSink + Send),
     continuation: Option<Continuation>,
-) -> Result<(PipelineResult, Option<TrackerState>)> {
+) -> Result<(PipelineResult, Option<Suspended>)> {
     let progress = Progress::new(source.total_file_bytes(), args.quiet);
-    let (result, tracker) = run_batch(source, opts, sink, &progress, continuation)?;
+    let (result, suspended) = run_batch(source, opts, sink, &progress, continuation)?;
     progress.finish();
     if args.strict
         && let Some(damaged) = result.damaged().next()
@@ -169,7 +168,7 @@ fn convert_batch(
             damaged.damage_warning().unwrap_or_default()
         )));
     }
-    Ok((result, tracker))
+    Ok((result, suspended))
 }
 
 /// The one-line summary printed after a conversion.

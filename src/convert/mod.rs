@@ -79,6 +79,16 @@ pub struct Continuation {
     pub first_frame: u64,
     /// The tracker as the previous batch left it (None: the dataset's first batch).
     pub tracker: Option<TrackerState>,
+    /// The IP datagrams whose fragments were still coming when the previous batch ended.
+    pub defrag: Option<Defragmenter>,
+}
+
+/// Where an appended batch stopped: what the next batch goes on from.
+pub struct Suspended {
+    /// The flow tracker (None with `--no-flows`).
+    pub tracker: Option<TrackerState>,
+    /// The IP datagrams whose fragments are still coming.
+    pub defrag: Defragmenter,
 }
 
 /// What a pipeline run did.
@@ -178,13 +188,14 @@ pub fn run_batch(
     sink: &mut (dyn TableSink + Send),
     progress: &Progress,
     continuation: Option<Continuation>,
-) -> Result<(PipelineResult, Option<TrackerState>)> {
+) -> Result<(PipelineResult, Option<Suspended>)> {
     let started = Instant::now();
     let suspend = continuation.is_some();
     let Continuation {
         first_capture_id,
         first_frame,
         tracker: resumed,
+        defrag: resumed_defrag,
     } = continuation.unwrap_or_default();
     let done_ring = Arc::new(DoneRing::default());
     let trackers = match opts.track {
@@ -216,7 +227,7 @@ pub fn run_batch(
     let with_app = opts.track.is_some_and(|t| t.app);
     let mut anonymizer = opts.anonymize.as_ref().map(PacketAnonymizer::new);
     let pools = RowPools::new();
-    std::thread::scope(|scope| -> Result<(PipelineResult, Option<TrackerState>)> {
+    std::thread::scope(|scope| -> Result<(PipelineResult, Option<Suspended>)> {
         let builder_pools = pools.clone();
         let builder = std::thread::Builder::new()
             .name("arrow-builder".into())
@@ -284,7 +295,7 @@ pub fn run_batch(
         let mut exhausted = false;
         let mut interrupted = false;
         let mut tunnels = Tunnels::default();
-        let mut defrag = Defragmenter::default();
+        let mut defrag = resumed_defrag.unwrap_or_default();
         while !exhausted {
             if frames % PROGRESS_EVERY < SEND_BATCH as u64 {
                 progress.update(source.bytes_read(), frames);
@@ -355,7 +366,10 @@ pub fn run_batch(
         }
         let input_bytes = source.bytes_read();
         progress.update(input_bytes, frames);
-        defrag.finish();
+        // An appended batch keeps the datagrams still waiting for the next one.
+        if !suspend {
+            defrag.finish();
+        }
         drop(to_first_tracker);
         let mut track = TrackStats::default();
         let mut state = None;
@@ -404,7 +418,11 @@ pub fn run_batch(
             defrag: defrag.stats(),
             elapsed: started.elapsed(),
         };
-        Ok((result, state))
+        let suspended = suspend.then_some(Suspended {
+            tracker: state,
+            defrag,
+        });
+        Ok((result, suspended))
     })
 }
 

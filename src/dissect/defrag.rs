@@ -81,7 +81,7 @@ pub struct DefragStats {
     pub incomplete: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 struct DatagramKey {
     src: IpAddr,
     dst: IpAddr,
@@ -90,7 +90,7 @@ struct DatagramKey {
     proto: u8,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Datagram {
     /// Its position in `order`'s sequence, to tell its entry from a reused key's.
     serial: u64,
@@ -110,8 +110,10 @@ impl Datagram {
     }
 }
 
-/// The datagrams whose fragments are still coming.
-#[derive(Debug, Default)]
+/// The datagrams whose fragments are still coming. Kept between the batches of an appended
+/// dataset (serialized with the tracker's state), so that a datagram cut by the end of a
+/// batch is put together in the next.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Defragmenter {
     waiting: HashMap<DatagramKey, Datagram, ahash::RandomState>,
     /// (first fragment's time, key, serial), oldest first; entries of datagrams completed
@@ -120,7 +122,10 @@ pub struct Defragmenter {
     next_serial: u64,
     held_bytes: usize,
     /// The last datagram put together.
+    #[serde(skip)]
     whole: Vec<u8>,
+    /// This run's counts (a resumed batch counts afresh).
+    #[serde(skip)]
     stats: DefragStats,
 }
 

@@ -128,6 +128,35 @@ fn appending_batches_equals_one_conversion() {
     assert_eq!(open, vec!["open-b000003.parquet"]);
 }
 
+/// A DNS answer in IPv6 fragments cut by the end of a batch: the fragments still waiting are
+/// kept with the dataset, and the next batch puts the datagram together as one conversion
+/// does (the same `reassembled` row, DNS answer and flow).
+#[test]
+fn a_datagram_cut_between_batches_is_reassembled() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    // Eight frames in three parts: frames 6 | 7 and 8, the fragments of one answer, apart.
+    let parts = split_pcap(
+        &root.join("tests/pcaps/zeek/ipv6-fragmented-dns.pcap"),
+        3,
+        dir.path(),
+    );
+    assert_eq!(parts.len(), 3);
+    let whole = dir.path().join("whole");
+    let mut args = vec!["convert", "-q", "-o", whole.to_str().unwrap()];
+    args.extend(strs(&parts));
+    pcapq(&args);
+    assert_eq!(
+        rows(
+            &whole,
+            "SELECT capture_id, frame FROM packets WHERE fragment = 'reassembled'"
+        ),
+        vec![r#""capture_id":2,"frame":2"#]
+    );
+    let ds = dir.path().join("appended");
+    append_and_compare(&parts, &whole, &ds, &[]);
+}
+
 #[test]
 fn appending_partitioned_batches_equals_one_conversion() {
     // The application captures, years apart, each split in two (inside HTTP, DNS and TLS

@@ -24,9 +24,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::{ParquetDirSink, Partitioning, is_dataset};
-use crate::convert::{Continuation, PipelineResult};
+use crate::convert::{Continuation, PipelineResult, Suspended};
 use crate::error::user_error;
-use crate::track::TrackerState;
 use state::DatasetState;
 pub use state::Settings;
 
@@ -107,6 +106,7 @@ impl Appender {
                     anonymized: anonymized.clone(),
                 },
                 tracker: None,
+                defrag: None,
             }
         };
         let wanted = Settings {
@@ -138,6 +138,7 @@ impl Appender {
             first_capture_id: self.state.captures,
             first_frame: self.state.frames,
             tracker: self.state.tracker.take(),
+            defrag: self.state.defrag.take(),
         }
     }
 
@@ -148,19 +149,22 @@ impl Appender {
     }
 
     /// Moves the batch `sink` wrote into the dataset, with the captures and frames the
-    /// batch read and the tracker as the batch left it. Returns the dataset's directory.
+    /// batch read and the tracker and the fragments waiting as the batch left them.
+    /// Returns the dataset's directory.
     pub fn commit(
         mut self,
         sink: ParquetDirSink,
         result: &PipelineResult,
-        tracker: Option<TrackerState>,
+        suspended: Option<Suspended>,
     ) -> Result<PathBuf> {
         let staging = sink.close_batch()?;
         let batch = self.batch();
         self.state.batches = batch;
         self.state.captures += u32::try_from(result.captures.len()).context("too many captures")?;
         self.state.frames += result.frames;
+        let (tracker, defrag) = suspended.map_or((None, None), |s| (s.tracker, Some(s.defrag)));
         self.state.tracker = tracker;
+        self.state.defrag = defrag;
         self.state.save(&staging.join(STATE_FILE))?;
         let replaced = commit::provisional_files(&self.dir)?;
         commit::commit(&self.dir, batch, &replaced)?;

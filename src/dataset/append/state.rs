@@ -10,11 +10,12 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::dataset::Partitioning;
+use crate::dissect::defrag::Defragmenter;
 use crate::error::user_error;
 use crate::track::{TrackOptions, TrackerState};
 
 /// The file's first bytes: its format and version (2: flows of reassembled IP fragments,
-/// no fragment ports kept by the tracker).
+/// no fragment ports kept by the tracker, the fragments still waiting kept instead).
 const MAGIC: &[u8; 8] = b"PCAPQST2";
 
 /// The settings every batch of a dataset must share, so that rows mean the same thing.
@@ -81,6 +82,8 @@ pub struct DatasetState {
     pub settings: Settings,
     /// The flow tracker, suspended at the end of the last batch.
     pub tracker: Option<TrackerState>,
+    /// The IP datagrams whose fragments were still coming at the end of the last batch.
+    pub defrag: Option<Defragmenter>,
 }
 
 impl DatasetState {

@@ -9,7 +9,7 @@
 pub const MAX_DATAGRAM: u32 = 65_535;
 
 /// The bytes received of one datagram.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Pieces {
     data: Vec<u8>,
     /// Byte ranges received, sorted, apart from each other.
