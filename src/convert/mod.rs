@@ -22,7 +22,7 @@ use crate::dataset::{
     PacketsBuilder, TableSink, captures_batch, dns_batch, flows_batch, http_batch,
 };
 use crate::dissect::defrag::{DefragStats, Defragmenter};
-use crate::dissect::{Tunnels, dissect_frame};
+use crate::dissect::{Packet, Tunnels, dissect_frame_into};
 use crate::source::{CaptureStats, MergedSource};
 use crate::track::{
     AppBatch, AppJoin, DoneRing, FlowRecord, Joined, Learnt, PacketAnnotation, Payloads,
@@ -321,9 +321,24 @@ pub fn run_batch(
                     exhausted = true;
                     break;
                 };
-                let (mut packet, payload) = dissect_frame(&frame, &mut tunnels, &mut defrag);
+                // The row is made first and decoded into where it lies (no copy of the
+                // Packet per frame).
+                let row = batch.tracked.len();
+                let mut meta = frame.meta();
+                meta.capture_id += first_capture_id;
+                meta.index = first_frame + frames + row as u64 + 1;
+                batch.tracked.push(Tracked {
+                    meta,
+                    packet: Packet::default(),
+                    annotation: PacketAnnotation::default(),
+                });
+                let packet = &mut batch.tracked[row].packet;
+                let payload = dissect_frame_into(&frame, &mut tunnels, &mut defrag, packet);
                 if let Some(a) = anonymizer.as_mut() {
-                    a.packet(&mut packet);
+                    a.packet(packet);
+                }
+                if packet.error.is_some() {
+                    decode_errors[frame.capture_id as usize] += 1;
                 }
                 for layer in tunnels.iter() {
                     let mut layer = *layer;
@@ -331,7 +346,7 @@ pub fn run_batch(
                         a.ip(&mut layer.ip);
                     }
                     batch.tunnels.push(TunnelEntry {
-                        frame: batch.tracked.len() as u32,
+                        frame: row as u32,
                         layer,
                         flow_id: None,
                     });
@@ -339,18 +354,7 @@ pub fn run_batch(
                 if with_app {
                     batch.payloads.push(payload);
                 }
-                if packet.error.is_some() {
-                    decode_errors[frame.capture_id as usize] += 1;
-                }
                 wire_bytes += u64::from(frame.wire_len);
-                let mut meta = frame.meta();
-                meta.capture_id += first_capture_id;
-                meta.index = first_frame + frames + batch.tracked.len() as u64 + 1;
-                batch.tracked.push(Tracked {
-                    meta,
-                    packet,
-                    annotation: PacketAnnotation::default(),
-                });
             }
             frames += batch.tracked.len() as u64;
             if batch.tracked.is_empty() {

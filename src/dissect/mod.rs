@@ -54,14 +54,29 @@ pub fn dissect_frame<'r, 'f: 'r>(
     tunnels: &mut Tunnels,
     defrag: &'r mut Defragmenter,
 ) -> (Packet, &'r [u8]) {
+    let mut packet = Packet::default();
+    let payload = dissect_frame_into(frame, tunnels, defrag, &mut packet);
+    (packet, payload)
+}
+
+/// [`dissect_frame`] into `packet` (first reset), where it lies: the reading loop decodes
+/// straight into its batch's row instead of copying a 216-byte `Packet` there per frame.
+#[inline]
+pub fn dissect_frame_into<'r, 'f: 'r>(
+    frame: &Frame<'f>,
+    tunnels: &mut Tunnels,
+    defrag: &'r mut Defragmenter,
+    packet: &mut Packet,
+) -> &'r [u8] {
     let mut piece = None;
-    let (mut packet, mut payload) = layers_and_piece(frame, tunnels, &mut piece);
+    *packet = Packet::default();
+    let mut payload: &'r [u8] = layers_into(frame, tunnels, &mut piece, packet);
     if let Some(piece) = piece
-        && let Some(whole) = reassemble(&piece, frame.ts_ns, &mut packet, tunnels, defrag)
+        && let Some(whole) = reassemble(&piece, frame.ts_ns, packet, tunnels, defrag)
     {
         payload = whole;
     }
-    (packet, payload)
+    payload
 }
 
 /// Hands a fragment to `defrag`: `packet` becomes the whole datagram when it completes one,
@@ -117,19 +132,30 @@ fn layers_and_piece<'a>(
     tunnels: &mut Tunnels,
     piece: &mut Option<FragmentPiece<'a>>,
 ) -> (Packet, &'a [u8]) {
-    tunnels.clear();
     let mut packet = Packet::default();
+    let payload = layers_into(frame, tunnels, piece, &mut packet);
+    (packet, payload)
+}
+
+/// [`layers_and_piece`] into `packet`, which must be a default one.
+#[inline]
+fn layers_into<'a>(
+    frame: &Frame<'a>,
+    tunnels: &mut Tunnels,
+    piece: &mut Option<FragmentPiece<'a>>,
+    packet: &mut Packet,
+) -> &'a [u8] {
+    tunnels.clear();
     if frame.link_type == LINKTYPE_UNDEFINED_INTERFACE {
         packet.error = Some(DecodeError::UndefinedInterface(frame.interface_id));
-        return (packet, &[]);
+        return &[];
     }
-    let mut payload: &'a [u8] = &[];
     if let NetworkPayload::Ip { bytes, version } =
-        link::strip_link(frame.link_type, frame.data, frame.wire_len, &mut packet)
+        link::strip_link(frame.link_type, frame.data, frame.wire_len, packet)
     {
-        payload = ip_layers(bytes, version, None, &mut packet, tunnels, piece).unwrap_or(&[]);
+        return ip_layers(bytes, version, None, packet, tunnels, piece).unwrap_or(&[]);
     }
-    (packet, payload)
+    &[]
 }
 
 /// Decodes an IP packet and its transport header into `packet`, and, when it carries a
