@@ -163,7 +163,7 @@ impl Defragmenter {
                 fragments: 0,
             };
             self.waiting.insert(key.clone(), datagram);
-            self.order.push_back((ts_ns, key.clone(), serial));
+            self.push_order(ts_ns, key.clone(), serial);
         }
         let Some(d) = self.waiting.get_mut(&key) else {
             return Added::Dropped;
@@ -214,6 +214,19 @@ impl Defragmenter {
     /// What reassembly did so far.
     pub fn stats(&self) -> DefragStats {
         self.stats
+    }
+
+    /// Queues a new datagram for its timeout. Entries of datagrams completed since stay in
+    /// the queue until they reach its front, up to 5 minutes later: when they outnumber the
+    /// datagrams waiting, the queue keeps only its live entries, so that its memory is
+    /// bounded by the budget (at most every [`MAX_DATAGRAMS`] datagrams: O(1) amortised).
+    fn push_order(&mut self, ts_ns: i64, key: DatagramKey, serial: u64) {
+        if self.order.len() >= 2 * MAX_DATAGRAMS {
+            let waiting = &self.waiting;
+            self.order
+                .retain(|(_, k, s)| waiting.get(k).is_some_and(|d| d.serial == *s));
+        }
+        self.order.push_back((ts_ns, key, serial));
     }
 
     /// Gives up the datagrams whose first fragment came more than the timeout ago.

@@ -8,6 +8,7 @@ use super::super::test_frames::{ethernet, udp};
 use super::super::{Fragment, Packet, TunnelKind, Tunnels, dissect_frame};
 use super::{Defragmenter, MAX_DATAGRAMS, MAX_HELD_BYTES};
 use crate::source::Frame;
+use std::net::Ipv4Addr as V4;
 
 /// An IPv4 packet of protocol `proto` from 10.0.0.1 to 10.0.0.2, identification `ident`.
 fn ipv4(proto: u8, ident: u16, payload: &[u8]) -> Vec<u8> {
@@ -339,4 +340,24 @@ fn every_prefix_of_a_fragment_is_safe() {
             run(&mut d, &f, 0, Some(cut));
         }
     }
+}
+
+#[test]
+fn completed_datagrams_leave_no_lasting_trace() {
+    // Many datagrams completed within the timeout: the queue of timeouts keeps only what
+    // still waits (once compacted), not one entry per datagram ever seen.
+    let packet = ipv4(17, 0, &udp(53, 40000, &data(1000)));
+    let frags = fragments_v4(&packet, 512);
+    let mut d = Defragmenter::default();
+    for n in 0..(5 * MAX_DATAGRAMS as u32) {
+        for f in &frags {
+            let mut f = f.clone();
+            f[4..6].copy_from_slice(&(n as u16).to_be_bytes());
+            f[12..16].copy_from_slice(&V4::from(n >> 16).octets());
+            run(&mut d, &ethernet(0x0800, &f), 0, None);
+        }
+        assert!(d.order.len() <= 2 * MAX_DATAGRAMS);
+    }
+    assert_eq!(d.stats().reassembled, 5 * MAX_DATAGRAMS as u64);
+    assert!(d.waiting.is_empty());
 }
