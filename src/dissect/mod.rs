@@ -39,7 +39,9 @@ pub fn dissect_with_payload<'a>(frame: &Frame<'a>) -> (Packet, &'a [u8]) {
 /// packet has no IP header to read (ARP in VXLAN, a header cut short, another version than
 /// announced) is not decapsulated: the frame is then the tunnel packet it seems.
 pub fn dissect_layers<'a>(frame: &Frame<'a>, tunnels: &mut Tunnels) -> (Packet, &'a [u8]) {
-    layers_and_piece(frame, tunnels, &mut None)
+    let mut packet = Packet::default();
+    let payload = layers_into(frame, tunnels, &mut None, &mut packet);
+    (packet, payload)
 }
 
 /// [`dissect_layers`] with IP fragments reassembled, as Zeek and tshark do: a fragment is
@@ -59,8 +61,9 @@ pub fn dissect_frame<'r, 'f: 'r>(
     (packet, payload)
 }
 
-/// [`dissect_frame`] into `packet` (first reset), where it lies: the reading loop decodes
-/// straight into its batch's row instead of copying a 216-byte `Packet` there per frame.
+/// [`dissect_frame`] into `packet`, a default one, where it lies: the reading loop decodes
+/// straight into its batch's new row instead of copying a 216-byte `Packet` there per
+/// frame (and resetting it here would write the row twice).
 #[inline]
 pub fn dissect_frame_into<'r, 'f: 'r>(
     frame: &Frame<'f>,
@@ -69,7 +72,6 @@ pub fn dissect_frame_into<'r, 'f: 'r>(
     packet: &mut Packet,
 ) -> &'r [u8] {
     let mut piece = None;
-    *packet = Packet::default();
     let mut payload: &'r [u8] = layers_into(frame, tunnels, &mut piece, packet);
     if let Some(piece) = piece
         && let Some(whole) = reassemble(&piece, frame.ts_ns, packet, tunnels, defrag)
@@ -125,19 +127,8 @@ fn reassemble<'r, 'f: 'r>(
     Some(&[])
 }
 
-/// [`dissect_layers`], noting in `piece` the IP fragment the frame turned out to be.
-#[inline]
-fn layers_and_piece<'a>(
-    frame: &Frame<'a>,
-    tunnels: &mut Tunnels,
-    piece: &mut Option<FragmentPiece<'a>>,
-) -> (Packet, &'a [u8]) {
-    let mut packet = Packet::default();
-    let payload = layers_into(frame, tunnels, piece, &mut packet);
-    (packet, payload)
-}
-
-/// [`layers_and_piece`] into `packet`, which must be a default one.
+/// [`dissect_layers`] into `packet`, a default one, noting in `piece` the IP fragment the
+/// frame turned out to be.
 #[inline]
 fn layers_into<'a>(
     frame: &Frame<'a>,

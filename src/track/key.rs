@@ -111,9 +111,16 @@ pub fn icmp6_counterpart(icmp_type: u8, code: u8) -> (u8, bool) {
 const IPV6_NO_NEXT_HEADER: u8 = 59;
 
 /// The tuple of a packet, when it belongs to a flow at all (an IP packet whose transport
-/// header, where the protocol has one, is there).
+/// header, where the protocol has one, is there). An IP fragment is no packet of any flow
+/// by itself (its datagram counts once, on the frame that completes it), unless it is a
+/// first fragment cut by the snap length, which counts as it is ([`IpInfo::held`]).
+///
+/// [`IpInfo::held`]: crate::dissect::IpInfo::held
 pub fn packet_tuple(p: &Packet) -> Option<Tuple> {
     let ip = p.ip.as_ref()?;
+    if ip.held || ip.fragment == crate::dissect::Fragment::Later {
+        return None;
+    }
     let dst = ip.dst?;
     let proto_nr = ip.proto?;
     if proto_nr == IPV6_NO_NEXT_HEADER {
@@ -130,9 +137,6 @@ pub fn packet_tuple(p: &Packet) -> Option<Tuple> {
     };
     match proto_nr {
         proto::TCP | proto::UDP => {
-            if ip.fragment == crate::dissect::Fragment::Later {
-                return Some(t);
-            }
             t.sport = p.src_port?;
             t.dport = p.dst_port?;
             if proto_nr == proto::TCP
@@ -144,9 +148,6 @@ pub fn packet_tuple(p: &Packet) -> Option<Tuple> {
             }
         }
         proto::ICMP | proto::ICMPV6 => {
-            if ip.fragment == crate::dissect::Fragment::Later {
-                return Some(t);
-            }
             let icmp = p.icmp.as_ref()?;
             let code = icmp.code?;
             let (counter, one_way) = if proto_nr == proto::ICMP {

@@ -41,8 +41,8 @@ impl Tracker {
 }
 
 /// Which of `n` shards tracks the flows between two addresses: the same for both
-/// directions, for every port (so all fragments of a datagram and the ICMP errors about a
-/// flow go where the flow is), and spread by a multiplicative hash.
+/// directions, for every port (so the ICMP errors about a flow go where the flow is), and
+/// spread by a multiplicative hash.
 pub fn shard_of(a: IpAddr, b: IpAddr, n: usize) -> usize {
     fn mix(ip: IpAddr) -> u64 {
         let bits = match ip {

@@ -16,7 +16,7 @@ use super::tunnels::{FlowTunnel, Role, TunnelEntry};
 use super::zeek_timers;
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
 use crate::dissect::transport::proto;
-use crate::dissect::{Fragment, Packet, tcp_flag};
+use crate::dissect::{Packet, tcp_flag};
 use crate::server_ports::is_likely_server_port;
 use crate::source::FrameMeta;
 
@@ -215,7 +215,7 @@ impl Tracker {
 
     /// Computes a packet's flow identity and starts fetching its index bucket.
     pub(super) fn prepare(&mut self, p: &Packet) -> Option<Prepared> {
-        let tuple = self.tuple_of(p)?;
+        let tuple = packet_tuple(p)?;
         let (key, side) = tuple.key();
         let hash = self.index.hash(&key);
         self.index.prefetch(hash);
@@ -412,16 +412,6 @@ impl Tracker {
             feed_app(flow, p, captured, side, ts, &self.app_done, out);
         }
         ann
-    }
-
-    /// The flow tuple of a packet. A fragment held for reassembly (or cut beyond repair)
-    /// is no packet of any flow: its datagram counts once, on the frame that completes it.
-    fn tuple_of(&mut self, p: &Packet) -> Option<Tuple> {
-        let ip = p.ip.as_ref()?;
-        if ip.held || ip.fragment == Fragment::Later {
-            return None;
-        }
-        packet_tuple(p)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -40,11 +40,13 @@ pub async fn select(args: &ExportArgs) -> Result<Vec<Selected>> {
             None,
         ),
         (None, Some(id), None) => (
-            flow_frames("flow_id = $1"),
+            flow_frames(|column| format!("{column} = $1")),
             Some(ScalarValue::UInt64(Some(id))),
         ),
         (None, None, Some(cid)) => (
-            flow_frames("flow_id IN (SELECT flow_id FROM flows WHERE community_id = $1)"),
+            flow_frames(|column| {
+                format!("{column} IN (SELECT flow_id FROM flows WHERE community_id = $1)")
+            }),
             Some(ScalarValue::Utf8(Some(cid.clone()))),
         ),
         _ => {
@@ -164,17 +166,17 @@ fn column(batch: &RecordBatch, i: usize, to: DataType) -> Result<ArrayRef> {
     Ok(cast(batch.column(i), &to)?)
 }
 
-/// The query for the frames of the flows `flows` (a predicate on `flow_id`) selects: their
-/// own, those a tunnel among them carried (their `tunnel_flow_id`), and the fragments of
-/// their reassembled datagrams (same addresses and `ip_id`), so that the export reassembles
-/// in Wireshark as it did here.
-fn flow_frames(flows: &str) -> String {
-    let carried = flows.replacen("flow_id", "tunnel_flow_id", 1);
+/// The query for the frames of the flows `chosen` selects (`chosen(column)`: a predicate on
+/// a flow-id column): their own, those a tunnel among them carried (their
+/// `tunnel_flow_id`), and the fragments of their reassembled datagrams (same addresses and
+/// `ip_id`), so that the export reassembles in Wireshark as it did here.
+fn flow_frames(chosen: impl Fn(&str) -> String) -> String {
+    let (own, carried) = (chosen("flow_id"), chosen("tunnel_flow_id"));
     format!(
-        "SELECT capture_id, frame FROM packets WHERE {flows} OR {carried} \
+        "SELECT capture_id, frame FROM packets WHERE {own} OR {carried} \
          UNION SELECT p.capture_id, p.frame FROM packets p JOIN \
          (SELECT DISTINCT src_ip, dst_ip, ip_id FROM packets \
-          WHERE fragment = 'reassembled' AND {flows}) r \
+          WHERE fragment = 'reassembled' AND {own}) r \
          ON p.src_ip = r.src_ip AND p.dst_ip = r.dst_ip AND p.ip_id = r.ip_id \
          WHERE p.fragment IN ('first', 'later') \
          ORDER BY capture_id, frame"
