@@ -39,6 +39,14 @@ fn pcapq(args: &[&str]) -> (bool, String) {
     )
 }
 
+/// `pcapq export -d ds <selection> -o out`: success and stderr.
+fn export(ds: &Path, selection: &[&str], out: &Path) -> (bool, String) {
+    let mut args = vec!["export", "-d", ds.to_str().unwrap()];
+    args.extend(selection);
+    args.extend(["-o", out.to_str().unwrap()]);
+    pcapq(&args)
+}
+
 fn selected(ds: &Path, predicate: &str) -> Vec<u64> {
     let out = Command::new(env!("CARGO_BIN_EXE_pcapq"))
         .args(["sql", "-d", ds.to_str().unwrap(), "--format", "csv"])
@@ -91,15 +99,7 @@ fn exported_frames_equal_the_selected_ones_byte_for_byte() {
         assert!(!want.is_empty(), "{predicate}");
         for ext in ["pcap", "pcapng"] {
             let out = dir.path().join(format!("out.{ext}"));
-            let mut a = vec![
-                "export",
-                "-d",
-                ds.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-            ];
-            a.extend(&args);
-            let (ok, err) = pcapq(&a);
+            let (ok, err) = export(&ds, &args, &out);
             assert!(ok, "{err}");
             let got = frames(&out);
             assert_eq!(got.len(), want.len(), "{predicate} {ext}");
@@ -124,15 +124,7 @@ fn a_tunnel_carrier_exports_the_frames_it_carried() {
     let carrier = (pcapq::track::CARRIER_ID_STEP + 3).to_string();
     // The carrier from 192.168.56.11 took frames 3, 5, 7 and 9; the ICMP flow is 3 to 10.
     for (flow, want) in [(carrier.as_str(), 4), ("3", 8)] {
-        let (ok, err) = pcapq(&[
-            "export",
-            "-d",
-            ds.to_str().unwrap(),
-            "--flow",
-            flow,
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let (ok, err) = export(&ds, &["--flow", flow], &out);
         assert!(ok, "{err}");
         assert_eq!(frames(&out).len(), want, "flow {flow}");
     }
@@ -146,15 +138,7 @@ fn a_flow_exports_the_fragments_of_its_datagrams() {
     let out = dir.path().join("out.pcap");
     let flow = selected(&ds, "fragment = 'reassembled'");
     assert_eq!(flow, [8]);
-    let (ok, err) = pcapq(&[
-        "export",
-        "-d",
-        ds.to_str().unwrap(),
-        "--flow",
-        "3",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let (ok, err) = export(&ds, &["--flow", "3"], &out);
     assert!(ok, "{err}");
     // Its two queries, the two fragments before the last, and the last; not frame 4, a
     // fragment of a datagram whose first part never came.
@@ -178,22 +162,12 @@ fn a_flow_exports_the_fragments_of_its_datagrams() {
 fn a_changed_or_moved_capture_is_refused() {
     let (dir, cap, ds) = setup("examples/example.pcap");
     let out = dir.path().join("out.pcap");
-    let export = || {
-        pcapq(&[
-            "export",
-            "-d",
-            ds.to_str().unwrap(),
-            "--flow",
-            "1",
-            "-o",
-            out.to_str().unwrap(),
-        ])
-    };
+    let export_flow = || export(&ds, &["--flow", "1"], &out);
     // Same size, one byte changed in the first MiB.
     let mut bytes = std::fs::read(&cap).unwrap();
     bytes[100] ^= 0xff;
     std::fs::write(&cap, &bytes).unwrap();
-    let (ok, err) = export();
+    let (ok, err) = export_flow();
     assert!(
         !ok && err.lines().count() == 1 && err.contains("differs"),
         "{err}"
@@ -201,30 +175,19 @@ fn a_changed_or_moved_capture_is_refused() {
     assert!(!out.exists(), "nothing written");
     bytes.push(0);
     std::fs::write(&cap, &bytes).unwrap();
-    let (ok, err) = export();
+    let (ok, err) = export_flow();
     assert!(!ok && err.contains("has changed"), "{err}");
     std::fs::remove_file(&cap).unwrap();
-    let (ok, err) = export();
+    let (ok, err) = export_flow();
     assert!(!ok && err.contains("moved"), "{err}");
-    let (ok, err) = pcapq(&[
-        "export",
-        "-d",
-        ds.to_str().unwrap(),
-        "--where",
-        "frame < 0",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let (ok, err) = export(&ds, &["--where", "frame < 0"], &out);
     assert!(!ok && err.contains("no frame"), "{err}");
 }
 
 #[test]
 fn pcapng_keeps_every_interface() {
     let (dir, cap, ds) = setup("tests/pcaps/zeek/pcapng-multi-interface.pcapng");
-    let export_all = |out: &Path| {
-        let (ds, out) = (ds.to_str().unwrap(), out.to_str().unwrap());
-        pcapq(&["export", "-d", ds, "--where", "true", "-o", out])
-    };
+    let export_all = |out: &Path| export(&ds, &["--where", "true"], out);
     let out = dir.path().join("all.pcapng");
     let (ok, err) = export_all(&out);
     assert!(ok, "{err}");
@@ -280,8 +243,7 @@ fn tshark_and_capinfos_read_the_exports() {
             .collect();
         for ext in ["pcapng", "pcap"] {
             let out = dir.path().join(format!("out.{ext}"));
-            let (ds_arg, out_arg) = (ds.to_str().unwrap(), out.to_str().unwrap());
-            let (ok, err) = pcapq(&["export", "-d", ds_arg, "--where", predicate, "-o", out_arg]);
+            let (ok, err) = export(&ds, &["--where", predicate], &out);
             if !ok && ext == "pcap" && err.contains(".pcapng") {
                 continue; // several link types: pcap cannot hold them
             }
