@@ -317,7 +317,7 @@ pub fn run_batch(
             batch.payloads.clear();
             batch.tunnels.clear();
             while batch.tracked.len() < SEND_BATCH {
-                let Some(frame) = source.next_frame() else {
+                let Some((frame, block)) = source.next_frame_in_block() else {
                     exhausted = true;
                     break;
                 };
@@ -352,7 +352,7 @@ pub fn run_batch(
                     });
                 }
                 if with_app {
-                    batch.payloads.push(payload);
+                    batch.payloads.push(payload, block);
                 }
                 wire_bytes += u64::from(frame.wire_len);
             }

@@ -80,7 +80,11 @@ impl TrackerThread {
             tracker.observe_batch(&mut batch.tracked, batch_tunnels, &batch.payloads, &mut out);
             let passed = match &next {
                 Next::Tracker(to) => to.send(batch).is_ok(),
-                Next::Builder(to) => to.send(Rows::Packets(batch)).is_ok(),
+                Next::Builder(to) => {
+                    // The builder needs no payload: the reader's blocks are free for reuse.
+                    batch.payloads.clear();
+                    to.send(Rows::Packets(batch)).is_ok()
+                }
             };
             if !passed
                 || !flush_tracked(&mut out, FLOW_ROWS, &flow_rows, &send)

@@ -7,12 +7,13 @@ use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{PcapBlockOwned, PcapError};
 
 use super::Frame;
+use super::block_reader::{BlockReader, SharedBlock};
 use super::input::{
     CaptureFormat, Compression, InputSpec, LastIoError, OpenError, ReadCounter, open_input,
 };
 use super::stats::{CaptureStats, Damage};
 
-/// Initial size of the parser's circular buffer.
+/// Initial size of the reader's blocks.
 const INITIAL_BUFFER: usize = 256 * 1024;
 /// Largest frame or pcapng block pcapq accepts. A length field beyond it is treated as
 /// corruption, so a hostile file cannot make the reader allocate without bound.
@@ -58,7 +59,7 @@ pub const LINKTYPE_UNDEFINED_INTERFACE: u32 = u32::MAX;
 /// Frames of one capture, in file order.
 pub struct CaptureReader {
     stats: CaptureStats,
-    parser: Box<dyn PcapReaderIterator + Send>,
+    parser: BlockReader,
     last_io_error: LastIoError,
     raw_bytes: ReadCounter,
     interfaces: Vec<Interface>,
@@ -77,15 +78,11 @@ impl CaptureReader {
     pub fn open(spec: &InputSpec, capture_id: u32) -> Result<Self, OpenError> {
         let opened = open_input(spec)?;
         let name = spec.to_string();
-        let parser: Box<dyn PcapReaderIterator + Send> = match opened.format {
-            CaptureFormat::Pcap => Box::new(
-                pcap_parser::LegacyPcapReader::new(INITIAL_BUFFER, opened.stream)
-                    .map_err(|e| not_a_capture(&name, "pcap", &e))?,
-            ),
-            CaptureFormat::Pcapng => Box::new(
-                pcap_parser::PcapNGReader::new(INITIAL_BUFFER, opened.stream)
-                    .map_err(|e| not_a_capture(&name, "pcapng", &e))?,
-            ),
+        let parser = match opened.format {
+            CaptureFormat::Pcap => BlockReader::legacy(INITIAL_BUFFER, opened.stream)
+                .map_err(|e| not_a_capture(&name, "pcap", &e))?,
+            CaptureFormat::Pcapng => BlockReader::pcapng(INITIAL_BUFFER, opened.stream)
+                .map_err(|e| not_a_capture(&name, "pcapng", &e))?,
         };
         let mut stats = CaptureStats::new(capture_id, name, opened.format, opened.compression);
         stats.file_bytes = spec.file_size();
@@ -168,6 +165,12 @@ impl CaptureReader {
             interface_id: c.interface_id,
             data,
         })
+    }
+
+    /// The block the current frame's bytes lie in: a batch can keep them from it after
+    /// [`CaptureReader::advance`] instead of copying them.
+    pub fn block(&self) -> Option<&SharedBlock> {
+        self.current.map(|_| self.parser.block())
     }
 
     /// Moves to the next frame. Returns false at the end of the capture, which is either its

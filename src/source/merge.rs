@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use super::read_ahead::ReadAhead;
-use super::{CaptureReader, CaptureStats, Frame, InputSpec, OpenError};
+use super::{CaptureReader, CaptureStats, Frame, InputSpec, OpenError, SharedBlock};
 
 /// Inputs kept open between probing and reading when there are at most this many.
 const KEEP_OPEN_UP_TO: usize = 16;
@@ -41,6 +41,13 @@ impl Input {
         match self {
             Input::Here(r) => r.frame(),
             Input::Ahead(r) => r.frame(),
+        }
+    }
+
+    fn block(&self) -> Option<&SharedBlock> {
+        match self {
+            Input::Here(r) => r.block(),
+            Input::Ahead(r) => r.block(),
         }
     }
 
@@ -149,6 +156,12 @@ impl MergedSource {
 
     /// The next frame in time order, or `None` when every input is exhausted.
     pub fn next_frame(&mut self) -> Option<Frame<'_>> {
+        self.next_frame_in_block().map(|(frame, _)| frame)
+    }
+
+    /// The next frame in time order, with the block its bytes lie in when they can be kept
+    /// from it instead of copied.
+    pub fn next_frame_in_block(&mut self) -> Option<(Frame<'_>, Option<&SharedBlock>)> {
         if let Some(id) = self.last.take() {
             self.advance_input(id);
         }
@@ -164,7 +177,8 @@ impl MergedSource {
         }
         let Reverse((_, id)) = self.heap.pop()?;
         self.last = Some(id);
-        self.readers[id].as_ref().and_then(Input::frame)
+        let input = self.readers[id].as_ref()?;
+        Some((input.frame()?, input.block()))
     }
 
     /// Statistics of every input, by capture id. Call after the last frame.

@@ -5,6 +5,7 @@
 //! timestamp when there are several. Damage stops one input, is recorded, and never
 //! loses the frames before it.
 
+mod block_reader;
 mod capture_reader;
 pub mod fingerprint;
 mod input;
@@ -13,6 +14,7 @@ mod merge;
 mod read_ahead;
 mod stats;
 
+pub use block_reader::SharedBlock;
 pub use capture_reader::{CaptureReader, LINKTYPE_UNDEFINED_INTERFACE, MAX_BLOCK_BYTES};
 pub use input::{CaptureFormat, Compression, InputSpec, OpenError, open_input, sniff_format};
 pub use merge::MergedSource;

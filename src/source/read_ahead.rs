@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
 
 use super::input::ReadCounter;
-use super::{CaptureReader, CaptureStats, Frame};
+use super::{CaptureReader, CaptureStats, Frame, SharedBlock};
 
 /// Batches read ahead per input.
 const AHEAD: usize = 4;
@@ -27,10 +27,20 @@ struct Head {
     len: usize,
 }
 
-#[derive(Default)]
+/// Frames read ahead: their bytes, kept whole until every batch of the pipeline holding
+/// a payload of theirs lets go.
 struct Batch {
-    data: Vec<u8>,
+    data: SharedBlock,
     frames: Vec<Head>,
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Batch {
+            data: SharedBlock::new(Vec::new()),
+            frames: Vec::new(),
+        }
+    }
 }
 
 /// An input whose frames a thread of its own reads ahead.
@@ -54,26 +64,31 @@ impl ReadAhead {
             .spawn(move || {
                 let mut more = true;
                 while more {
-                    let mut batch = Batch::default();
-                    while batch.data.len() < BATCH_BYTES {
+                    let mut data = Vec::with_capacity(BATCH_BYTES + 2048);
+                    let mut frames = Vec::new();
+                    while data.len() < BATCH_BYTES {
                         if let Some(f) = reader.frame() {
-                            batch.frames.push(Head {
+                            frames.push(Head {
                                 number: f.number,
                                 ts_ns: f.ts_ns,
                                 caplen: f.caplen,
                                 wire_len: f.wire_len,
                                 link_type: f.link_type,
                                 interface_id: f.interface_id,
-                                start: batch.data.len(),
+                                start: data.len(),
                                 len: f.data.len(),
                             });
-                            batch.data.extend_from_slice(f.data);
+                            data.extend_from_slice(f.data);
                         }
                         if !reader.advance() {
                             more = false;
                             break;
                         }
                     }
+                    let batch = Batch {
+                        data: SharedBlock::new(data),
+                        frames,
+                    };
                     if to_merge.send(batch).is_err() {
                         break;
                     }
@@ -132,8 +147,13 @@ impl ReadAhead {
             wire_len: h.wire_len,
             link_type: h.link_type,
             interface_id: h.interface_id,
-            data: self.current.data.get(h.start..h.start + h.len)?,
+            data: self.current.data.get(h.start, h.len),
         })
+    }
+
+    /// The block the current frame's bytes lie in, for a batch to keep them from.
+    pub fn block(&self) -> Option<&SharedBlock> {
+        self.current.frames.get(self.at).map(|_| &self.current.data)
     }
 
     /// Raw (compressed) bytes the thread has read so far.

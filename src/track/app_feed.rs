@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::FlowSink;
 use super::flow::{Flow, FlowRecord};
+use super::payloads::{Captured, Payloads};
 use crate::app::TcpSegment;
 use crate::dissect::transport::proto;
 use crate::dissect::{Packet, tcp_flag};
@@ -45,7 +46,7 @@ pub enum AppEvent {
         /// it): Zeek's stream analyzers leave such a "partial" connection alone.
         partial: bool,
     },
-    /// A packet of a flow the stage knows; its bytes are `start..start + len` of the batch.
+    /// A packet of a flow the stage knows; its bytes are the batch's `payload`-th.
     Packet {
         /// The flow.
         flow_id: u64,
@@ -59,10 +60,8 @@ pub enum AppEvent {
         from_orig: bool,
         /// TCP sequence number and SYN flag (None for UDP).
         tcp: Option<TcpSegment>,
-        /// Offset of its captured payload in [`AppBatch::bytes`].
-        start: u32,
-        /// Captured payload length.
-        len: u32,
+        /// Position of its captured payload in [`AppBatch::payloads`].
+        payload: u32,
         /// Payload length on the wire.
         wire_len: u32,
     },
@@ -75,12 +74,14 @@ pub enum AppEvent {
 pub struct AppBatch {
     /// Events, in capture order.
     pub events: Vec<AppEvent>,
-    /// Payload bytes of the `Packet` events.
-    pub bytes: Vec<u8>,
+    /// Payloads of the `Packet` events, in their order (kept from the reader's blocks).
+    pub payloads: Payloads,
     /// Finished flows, one per `Finished` event, in the same order.
     pub flows: Vec<FlowRecord>,
     /// The tracker that sent it (its position in the chain), to which it goes back empty.
     pub origin: usize,
+    /// `Packet` events so far.
+    packets: u32,
 }
 
 impl AppBatch {
@@ -92,16 +93,17 @@ impl AppBatch {
     /// Empties the batch, keeping its allocations.
     pub fn clear(&mut self) {
         self.events.clear();
-        self.bytes.clear();
+        self.payloads.clear();
         self.flows.clear();
+        self.packets = 0;
     }
 
     /// Adds a packet's payload and its event.
-    pub(super) fn packet(&mut self, mut event: AppEvent, payload: &[u8]) {
-        if let AppEvent::Packet { start, len, .. } = &mut event {
-            *start = self.bytes.len() as u32;
-            *len = payload.len() as u32;
-            self.bytes.extend_from_slice(payload);
+    pub(super) fn packet(&mut self, mut event: AppEvent, captured: Captured<'_>) {
+        if let AppEvent::Packet { payload, .. } = &mut event {
+            *payload = self.packets;
+            self.packets += 1;
+            self.payloads.push(captured.bytes, captured.block);
         }
         self.events.push(event);
     }
@@ -149,7 +151,7 @@ impl DoneRing {
 pub(super) fn feed_app(
     flow: &mut Flow,
     p: &Packet,
-    payload: &[u8],
+    payload: Captured<'_>,
     side: usize,
     ts: i64,
     done: &DoneRing,
@@ -197,8 +199,7 @@ pub(super) fn feed_app(
         side: side as u8,
         from_orig: side == flow.orig_side,
         tcp: p.tcp.map(|t| TcpSegment { seq: t.seq, syn }),
-        start: 0,
-        len: 0,
+        payload: 0,
         wire_len,
     };
     out.app().packet(event, payload);
@@ -232,23 +233,28 @@ mod tests {
             side: 0,
             from_orig: true,
             tcp: None,
-            start: 0,
-            len: 0,
+            payload: 0,
             wire_len: 3,
         };
-        batch.packet(packet(1), b"abc");
-        batch.packet(packet(2), b"de");
-        let spans: Vec<(u32, u32)> = batch
+        batch.packet(packet(1), b"abc"[..].into());
+        batch.packet(packet(2), b"de"[..].into());
+        let positions: Vec<u32> = batch
             .events
             .iter()
             .filter_map(|e| match e {
-                AppEvent::Packet { start, len, .. } => Some((*start, *len)),
+                AppEvent::Packet { payload, .. } => Some(*payload),
                 _ => None,
             })
             .collect();
-        assert_eq!(spans, [(0, 3), (3, 2)]);
-        assert_eq!(batch.bytes, b"abcde");
+        assert_eq!(positions, [0, 1]);
+        assert_eq!(batch.payloads.get(0), b"abc");
+        assert_eq!(batch.payloads.get(1), b"de");
         batch.clear();
-        assert!(batch.is_empty() && batch.bytes.is_empty());
+        assert!(batch.is_empty() && batch.payloads.get(0).is_empty());
+        batch.packet(packet(3), b"f"[..].into());
+        assert!(matches!(
+            batch.events[0],
+            AppEvent::Packet { payload: 0, .. }
+        ));
     }
 }

@@ -110,8 +110,7 @@ impl AppJoin {
                     side,
                     from_orig,
                     tcp,
-                    start,
-                    len,
+                    payload,
                     wire_len,
                 } => {
                     let Some(entry) = self.flows.get_mut(&flow_id) else {
@@ -126,7 +125,7 @@ impl AppJoin {
                         side: usize::from(side),
                         from_orig,
                         tcp,
-                        bytes: payload(&batch.bytes, start, len),
+                        bytes: batch.payloads.get(payload as usize),
                         wire_len,
                     };
                     app.packet(&packet, flow_id, &mut out.rows);
@@ -170,7 +169,7 @@ impl AppJoin {
         }
         // A record without its event cannot happen; pass it on all the same.
         out.flows.extend(records);
-        batch.bytes.clear();
+        batch.payloads.clear();
     }
 
     /// Flows still held (none once the tracker has finished every flow).
@@ -194,11 +193,6 @@ fn finish(entry: &mut Entry, flow_id: u64, ts: i64, rows: &mut AppRows) -> Learn
 }
 
 /// The bytes of a `Packet` event.
-fn payload(bytes: &[u8], start: u32, len: u32) -> &[u8] {
-    let (start, len) = (start as usize, len as usize);
-    bytes.get(start..start.saturating_add(len)).unwrap_or(&[])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,11 +221,10 @@ mod tests {
                     seq: 1001 + 5000,
                     syn: false,
                 }),
-                start: 0,
-                len: 0,
+                payload: 0,
                 wire_len: 8000,
             };
-            batch.packet(event, &segment);
+            batch.packet(event, segment[..].into());
         }
     }
 

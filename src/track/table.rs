@@ -10,7 +10,7 @@ use super::flow::{DirStats, EndReason, FirstSegment, Flow, TcpFlow};
 use super::history::History;
 use super::index::{FlowIndex, prefetch};
 use super::key::{FlowKey, Tuple, packet_tuple};
-use super::payloads::Payloads;
+use super::payloads::{Captured, Payloads};
 use super::tcp::machine::{FlowCtx, Segment};
 use super::tunnels::{FlowTunnel, Role, TunnelEntry};
 use super::zeek_timers;
@@ -186,7 +186,7 @@ impl Tracker {
             }
             if let Some(p) = &prepared[i] {
                 let role = Role::Own { parent };
-                let payload = payloads.get(i);
+                let payload = payloads.captured(i);
                 t.annotation = self.observe_prepared(&t.meta, &t.packet, payload, p, role, out);
             }
         }
@@ -207,7 +207,7 @@ impl Tracker {
         match self.prepare(p) {
             Some(prep) => {
                 let role = Role::Own { parent: None };
-                self.observe_prepared(frame, p, payload, &prep, role, out)
+                self.observe_prepared(frame, p, payload.into(), &prep, role, out)
             }
             None => PacketAnnotation::default(),
         }
@@ -265,7 +265,7 @@ impl Tracker {
         &mut self,
         frame: &FrameMeta,
         p: &Packet,
-        captured: &[u8],
+        captured: Captured<'_>,
         prep: &Prepared,
         role: Role,
         out: &mut dyn FlowSink,

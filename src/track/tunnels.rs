@@ -11,6 +11,7 @@
 use super::FlowSink;
 use super::community_id::{CommunityId, community_id_v1};
 use super::key::{FlowKey, packet_tuple};
+use super::payloads::Captured;
 use super::table::Tracker;
 use crate::dissect::{Packet, TunnelKind, TunnelLayer};
 use crate::source::FrameMeta;
@@ -168,7 +169,7 @@ impl Tracker {
                 parent,
             };
             entry.flow_id = self
-                .observe_prepared(frame, &packet, &[], &prep, role, out)
+                .observe_prepared(frame, &packet, Captured::default(), &prep, role, out)
                 .flow_id;
         }
         innermost
