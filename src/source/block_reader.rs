@@ -45,6 +45,16 @@ impl SharedBlock {
         self.0.get(start..start + len).unwrap_or(&[])
     }
 
+    /// Its size in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it has no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Whether both are the same block.
     pub fn same(&self, other: &SharedBlock) -> bool {
         Arc::ptr_eq(&self.0, &other.0)

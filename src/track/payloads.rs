@@ -8,10 +8,11 @@ use crate::source::SharedBlock;
 /// Largest payload kept per packet: the application stage buffers no more per direction.
 pub const MAX_COPIED: usize = 16 * 1024;
 
-/// Blocks one batch of the application stage may hold; past them its payloads are copied.
-/// A stage batch gathers a thousand events, and when the flows it is fed are few they can
-/// lie a block apart each: holding every block would keep hundreds of megabytes alive.
-const MAX_HELD_BLOCKS: usize = 8;
+/// Bytes of blocks one batch may hold; past them its payloads are copied. A batch of full
+/// frames holds about 1.5 MB. But a stage batch gathers a thousand events, and when the
+/// flows it is fed are few they can lie a block apart each; and a capture of huge frames
+/// has a block per frame: holding every block would keep gigabytes alive.
+const MAX_HELD_BYTES: usize = 4 << 20;
 
 /// A packet's captured payload, and the block it lies in when it can be kept from there.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,6 +40,8 @@ enum Span {
 #[derive(Debug, Default)]
 pub struct Payloads {
     blocks: Vec<SharedBlock>,
+    /// Total size of `blocks`.
+    held_bytes: usize,
     copied: Vec<u8>,
     spans: Vec<Span>,
 }
@@ -47,12 +50,13 @@ impl Payloads {
     /// Empties the batch, letting go of its blocks and keeping the allocations.
     pub fn clear(&mut self) {
         self.blocks.clear();
+        self.held_bytes = 0;
         self.copied.clear();
         self.spans.clear();
     }
 
     /// Adds the next packet's payload (at most [`MAX_COPIED`] bytes of it), kept from
-    /// `block` when it lies there (and the batch holds few blocks), copied otherwise.
+    /// `block` when it lies there (and the batch holds few blocks' bytes), copied otherwise.
     pub fn push(&mut self, payload: &[u8], block: Option<&SharedBlock>) {
         let payload = &payload[..payload.len().min(MAX_COPIED)];
         let len = payload.len() as u32;
@@ -65,9 +69,10 @@ impl Payloads {
             && let Ok(start) = u32::try_from(start)
         {
             let held = self.blocks.last().is_some_and(|b| b.same(block));
-            if held || self.blocks.len() < MAX_HELD_BLOCKS {
+            if held || self.held_bytes + block.len() <= MAX_HELD_BYTES {
                 if !held {
                     self.blocks.push(block.clone());
+                    self.held_bytes += block.len();
                 }
                 let block = (self.blocks.len() - 1) as u32;
                 self.spans.push(Span::Block { block, start, len });
@@ -133,19 +138,26 @@ mod tests {
 
     #[test]
     fn payloads_far_apart_are_copied_once_enough_blocks_are_held() {
-        let blocks: Vec<SharedBlock> = (0..MAX_HELD_BLOCKS + 2)
-            .map(|i| SharedBlock::new(vec![i as u8; 64]))
+        let per_block = MAX_HELD_BYTES / 8;
+        let blocks: Vec<SharedBlock> = (0..10)
+            .map(|i| SharedBlock::new(vec![i as u8; per_block]))
             .collect();
         let mut p = Payloads::default();
         for b in &blocks {
             p.push(b.get(0, 4), Some(b));
         }
-        assert_eq!(p.blocks.len(), MAX_HELD_BLOCKS);
+        assert_eq!(p.blocks.len(), 8);
         assert_eq!(p.copied.len(), 2 * 4);
         for (i, _) in blocks.iter().enumerate() {
             assert_eq!(p.get(i), &[i as u8; 4]);
-            assert_eq!(p.captured(i).block.is_some(), i < MAX_HELD_BLOCKS);
+            assert_eq!(p.captured(i).block.is_some(), i < 8);
         }
+        // A block larger than the budget (a huge frame's) is never held.
+        let huge = SharedBlock::new(vec![9; MAX_HELD_BYTES + 1]);
+        let mut p = Payloads::default();
+        p.push(huge.get(0, 100), Some(&huge));
+        assert!(p.blocks.is_empty());
+        assert_eq!(p.get(0), &[9; 100]);
     }
 
     #[test]
