@@ -14,8 +14,9 @@ use std::sync::mpsc::{Receiver, SyncSender};
 
 use super::pool::VecPool;
 use super::{APP_EVENTS, FLOW_ROWS, FrameBatch, Rows, flush_tracked};
+
 use crate::track::{
-    AppBatch, FlowRecord, FlowSink, TrackOutput, TrackStats, Tracker, TrackerState,
+    AppBatch, FlowRecord, FlowSink, MAX_HELD_BYTES, TrackOutput, TrackStats, Tracker, TrackerState,
 };
 
 /// Where a tracker hands a batch it is done with.
@@ -60,12 +61,16 @@ impl TrackerThread {
             suspend,
         } = self;
         let send = |r: Rows| rows.send(r).is_ok();
-        // Events gathered so far go to the application thread once they are worth a wake-up.
+        // Events gathered so far go to the application thread once they are worth a wake-up,
+        // or once they hold half the blocks a batch may: the next frame batch's payloads
+        // then still fit, and are passed on rather than copied.
         let send_app = |out: &mut TrackOutput, at_least: usize| -> bool {
             let Some((to_app, recycled)) = &app else {
                 return true;
             };
-            if out.app.is_empty() || out.app.events.len() < at_least {
+            let events = out.app.events.len();
+            let blocks_full = out.app.payloads.held_bytes() >= MAX_HELD_BYTES / 2;
+            if out.app.is_empty() || (events < at_least && !blocks_full) {
                 return true;
             }
             let mut next = recycled.try_recv().unwrap_or_default();

@@ -27,7 +27,7 @@ pub use app_join::{AppJoin, Joined};
 pub use community_id::{CommunityId, community_id_v1};
 pub use flow::{DirStats, FlowRecord, TcpRecord, WindowStats, proto_name};
 pub use inline_text::InlineText;
-pub use payloads::Payloads;
+pub use payloads::{MAX_HELD_BYTES, Payloads};
 pub use rtt::Samples;
 pub use shard::shard_of;
 pub use suspend::{Learnt, TrackerState};

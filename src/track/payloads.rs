@@ -12,7 +12,7 @@ pub const MAX_COPIED: usize = 16 * 1024;
 /// frames holds about 1.5 MB. But a stage batch gathers a thousand events, and when the
 /// flows it is fed are few they can lie a block apart each; and a capture of huge frames
 /// has a block per frame: holding every block would keep gigabytes alive.
-const MAX_HELD_BYTES: usize = 4 << 20;
+pub const MAX_HELD_BYTES: usize = 4 << 20;
 
 /// A packet's captured payload, and the block it lies in when it can be kept from there.
 #[derive(Debug, Clone, Copy, Default)]
@@ -82,6 +82,11 @@ impl Payloads {
         let start = self.copied.len() as u32;
         self.copied.extend_from_slice(payload);
         self.spans.push(Span::Copied { start, len });
+    }
+
+    /// Bytes of the reader's blocks the batch holds.
+    pub fn held_bytes(&self) -> usize {
+        self.held_bytes
     }
 
     /// The payload of the batch's `i`-th packet (empty when none was added).
