@@ -42,7 +42,7 @@ impl SharedBlock {
 
     /// The bytes at `start..start + len` (empty when out of range).
     pub fn get(&self, start: usize, len: usize) -> &[u8] {
-        self.0.get(start..start + len).unwrap_or(&[])
+        self.0.get(start..start.saturating_add(len)).unwrap_or(&[])
     }
 
     /// Its size in bytes.
@@ -100,6 +100,7 @@ impl BlockReader {
         capacity: usize,
         reader: Box<dyn Read + Send>,
     ) -> Result<Self, PcapError<&'static [u8]>> {
+        // The syntax is known once the header is read: until then nothing is parsed but it.
         let mut this = Self::start(capacity, reader, Syntax::Ng { big_endian: false })?;
         let header = loop {
             let missing = match parse_pcap_header(this.data()) {
