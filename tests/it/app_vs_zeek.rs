@@ -99,6 +99,8 @@ struct Checker {
     what: &'static str,
     checked: usize,
     captures: usize,
+    /// Rows of Zeek's logs left out as deliberate differences (each named where it is).
+    excused: usize,
     failures: Vec<String>,
 }
 
@@ -108,6 +110,7 @@ impl Checker {
             what,
             checked: 0,
             captures: 0,
+            excused: 0,
             failures: Vec::new(),
         }
     }
@@ -130,6 +133,12 @@ impl Checker {
             self.failures.join("\n")
         );
         assert!(self.checked > 0, "{test}: nothing compared");
+        if self.excused > 0 {
+            eprintln!(
+                "{test}: {} {} rows excused as deliberate differences",
+                self.excused, self.what
+            );
+        }
         record_compared(test, self.what, self.captures, self.checked);
     }
 }
@@ -426,7 +435,24 @@ fn http_equals_zeek_http_log() {
             "info_code",
             "info_msg",
         ]);
-        let logged = zeek_log(&sibling(&cap, ".zeek-http.log"));
+        let mut logged = zeek_log(&sibling(&cap, ".zeek-http.log"));
+        // Deliberate difference (docs/differences.md): after an HTTP/0.9 exchange Zeek
+        // logs an extra, empty transaction (the request ends only when the connection
+        // closes, after its reply was logged, and opens a new record). pcapq does not.
+        let zeek_09 = |uid: &str, logged: &[std::collections::HashMap<String, String>]| {
+            logged
+                .iter()
+                .any(|z| z["uid"] == uid && z["version"] == "0.9")
+        };
+        let before = logged.len();
+        let all = logged.clone();
+        logged.retain(|z| {
+            let empty = ["method", "uri", "version", "status_code"]
+                .iter()
+                .all(|f| z[*f] == "-");
+            !(empty && z["trans_depth"] != "1" && zeek_09(&z["uid"], &all))
+        });
+        c.excused += before - logged.len();
         // No transaction Zeek leaves out (a connection begun before the capture, say).
         c.eq(
             &name(&cap),

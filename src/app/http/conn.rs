@@ -95,6 +95,11 @@ pub struct HttpConn {
     reply_code: u16,
     request_version: Option<(u8, u8)>,
     reply_version: Option<(u8, u8)>,
+    /// An HTTP/0.9 request was made: what the server sends is a bare body until the
+    /// connection closes (Zeek's `EXPECT_REPLY_HTTP09`).
+    reply_09: bool,
+    /// That body's reply has begun.
+    reply_09_started: bool,
     upgrade_connection: bool,
     upgrade_protocol: bool,
     /// The server's `Upgrade` header names WebSocket (Zeek's `HTTP::upgrade_analyzers`).
@@ -146,6 +151,8 @@ impl HttpConn {
             reply_code: 0,
             request_version: None,
             reply_version: None,
+            reply_09: false,
+            reply_09_started: false,
             upgrade_connection: false,
             upgrade_protocol: false,
             upgrade_websocket: false,
@@ -253,7 +260,8 @@ impl HttpConn {
 
     /// The first limit or problem met, if any ("http_header_limit",
     /// "http_bad_request", "http_bad_reply", "http_parse_error",
-    /// "http_content_gap", "http_pipeline_limit").
+    /// "http_content_gap", "http_pipeline_limit", "http_09_reply_before_request": a
+    /// reply cut short by an HTTP/0.9 request).
     pub fn note(&self) -> Option<&'static str> {
         self.note
     }
@@ -299,6 +307,9 @@ impl HttpConn {
             let room = PREFIX_LEN.saturating_sub(self.prefix.len());
             self.prefix
                 .extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or_default());
+        }
+        if !orig && self.reply_09 && !self.reply_09_started {
+            self.start_reply_09(ts);
         }
         let side = self.side(orig);
         side.last_ts = ts;
@@ -394,6 +405,15 @@ impl HttpConn {
             self.violation(true, ts, "http_bad_request");
             return;
         };
+        if req.version == Some((0, 9)) && !self.reply_09 {
+            // Zeek: a reply already under way (one sent before any request) ends here,
+            // and what the server sends from now on is the 0.9 reply's body.
+            if self.resp.msg.is_some() {
+                self.set_note("http_09_reply_before_request");
+                self.message_done(false, ts, false);
+            }
+            self.reply_09 = true;
+        }
         let is_head = prefix_ci(&req.method, "HEAD");
         let is_connect = prefix_ci(&req.method, "CONNECT");
         let method = zeek_string(&req.method);
@@ -419,6 +439,37 @@ impl HttpConn {
         side.block_open = true;
         side.msg = Some(Entity::new(ExpectBody::Maybe, code_206));
         side.lines.set_limit(Some(side.block.budget()));
+    }
+
+    /// The server's first bytes after an HTTP/0.9 request: Zeek makes a reply of
+    /// version 0.9, code 0 and no reason, with no header, whose body is everything the
+    /// server sends until the connection closes.
+    fn start_reply_09(&mut self, ts: i64) {
+        self.reply_09_started = true;
+        if self.resp.state == State::Stopped {
+            return;
+        }
+        if self.unanswered.pop_front().is_some() {
+            self.confirmed = true;
+        }
+        self.connection_close = true;
+        self.reply_code = 0;
+        self.reply_version = Some((0, 9));
+        self.reply_ongoing = true;
+        self.tracker
+            .reply(ts, "0.9".to_owned(), 0, "<empty>".to_owned());
+        let expect = self.expect_reply_body();
+        let side = &mut self.resp;
+        side.state = State::Message;
+        side.block_open = false;
+        side.lines.set_limit(None);
+        let mut msg = Entity::new(expect, false);
+        if msg.headers_done(&mut side.lines, true) == Outcome::Done {
+            side.msg = Some(msg);
+            self.message_done(false, ts, false);
+        } else {
+            side.msg = Some(msg);
+        }
     }
 
     /// A line where a status line is expected.

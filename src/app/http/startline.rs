@@ -25,8 +25,8 @@ pub(super) struct StatusLine {
 }
 
 /// Parses a request line (given with its CRLF) with `httparse`, or with
-/// Zeek's more lenient rules when `httparse` refuses it. HTTP/0.9 request
-/// lines (no version) are refused.
+/// Zeek's more lenient rules when `httparse` refuses it. A line without a
+/// version is HTTP/0.9, as Zeek reads it.
 pub(super) fn parse_request_line(line_crlf: &[u8]) -> Option<RequestLine> {
     let mut none: [httparse::Header<'_>; 0] = [];
     let mut req = httparse::Request::new(&mut none);
@@ -122,8 +122,19 @@ fn zeek_request_line(line: &[u8]) -> Option<RequestLine> {
         }
         vs = vs.saturating_add(1);
     }
-    // Without a version this is HTTP/0.9, which is not supported here.
-    let vs = found?;
+    let Some(vs) = found else {
+        // Without a version this is HTTP/0.9: Zeek asks for a method of at least three
+        // characters (0.9 has only GET) and a URI, else it is not HTTP.
+        let uri = rest.get(..end_of_uri)?;
+        if mlen < 3 || uri.is_empty() {
+            return None;
+        }
+        return Some(RequestLine {
+            method: method.to_vec(),
+            uri: uri.to_vec(),
+            version: Some((0, 9)),
+        });
+    };
     let after_version = rest.get(vs.saturating_add(5)..)?;
     let version = if after_version.len() >= 3 {
         zeek_version(after_version)

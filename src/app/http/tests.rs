@@ -319,8 +319,11 @@ fn too_many_headers() {
 
 #[test]
 fn not_http_at_all() {
+    // (A banner with a space, "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3", would be an HTTP/0.9
+    // request line to Zeek's rules too: a token, a space and URI characters. Only streams
+    // recognised as HTTP reach this parser.)
     let mut c = HttpConn::new();
-    c.request_data(1, b"SSH-2.0-OpenSSH_8.9p1 Ubuntu-3\r\n");
+    c.request_data(1, b"SSH-2.0-OpenSSH_8.9p1\r\n");
     c.response_data(2, b"SSH-2.0-OpenSSH_8.2\r\n");
     c.request_data(3, &[0u8, 1, 2, 3, 0xff, b'\n', b'\r']);
     assert!(!c.is_http());
@@ -682,4 +685,41 @@ fn declared_length_ends_a_partial_line() {
         ]
     );
     assert_eq!(note, None);
+}
+
+#[test]
+fn http_09_request_gets_the_bare_reply_until_close() {
+    // Zeek's http_09 btest: no version on the request line, no status line in the reply:
+    // the reply is version 0.9, code 0, reason "<empty>", its body everything sent.
+    let (rows, note) = run(&[
+        (true, b"GET /zeek.html\r\n"),
+        (false, b"<html>\n  The Zeek"),
+        (false, b" Network Security Monitor\n</html>\n"),
+    ]);
+    assert_eq!(briefs(&rows), ["GET /zeek.html 0 0 51"]);
+    assert_eq!(rows[0].version.as_deref(), Some("0.9"));
+    assert_eq!(rows[0].status_msg.as_deref(), Some("<empty>"));
+    assert_eq!(note, None);
+}
+
+#[test]
+fn http_09_needs_a_method_of_three_letters_and_a_uri() {
+    for line in [&b"GET \r\n"[..], b"T /zeek.html\r\n"] {
+        let (rows, note) = run(&[(true, line), (false, b"bad request\n")]);
+        assert!(rows.is_empty(), "{:?}", String::from_utf8_lossy(line));
+        assert_eq!(note, Some("http_bad_request"));
+    }
+}
+
+#[test]
+fn http_09_request_after_a_reply_ends_that_reply() {
+    // Zeek's http-09-content-length-confusion btest: a 1.1 reply before any request is
+    // cut short by a 0.9 request, and what follows is the 0.9 reply's body.
+    let (rows, note) = run(&[
+        (false, b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"),
+        (true, b"GET /\r\n"),
+        (false, b"0123456789abcdefghi"),
+    ]);
+    assert_eq!(briefs(&rows), ["- - 200 0 0", "GET / 0 0 19"]);
+    assert_eq!(note, Some("http_09_reply_before_request"));
 }
