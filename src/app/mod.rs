@@ -17,6 +17,7 @@ pub mod reassembly;
 mod rows;
 pub mod starttls;
 pub mod tls;
+pub mod websocket;
 
 pub use conn::{AppFlow, AppPacket, TcpSegment};
 pub use learnt::Learnt;

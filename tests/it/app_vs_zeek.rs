@@ -516,3 +516,98 @@ fn http_equals_zeek_http_log() {
     }
     c.done("app_http");
 }
+
+/// Zeek's WebSocket tunnel btests (wstunnel carrying HTTP, TLS and SSH) keep only cut logs,
+/// without 4-tuples: each capture's TCP connections are compared as a whole.
+#[test]
+fn websocket_tunnels_equal_zeek_cut_logs() {
+    let mut c = Checker::new("Zeek cut logs");
+    for cap in shared_with_in(&APP, ".zeek-cut-conn.log") {
+        c.captures += 1;
+        let ctx = name(&cap);
+        let out = convert(&[&cap]);
+        let ours: Vec<Row> = flows(&out)
+            .into_iter()
+            .filter(|f| f["ip_proto"] == "6")
+            .collect();
+        // Services, as a sorted list of the connections' lists.
+        let mut got: Vec<String> = ours.iter().map(|f| f["service"].clone()).collect();
+        let logged = zeek_log(&sibling(&cap, ".zeek-cut-conn.log"));
+        let mut want: Vec<String> = logged
+            .iter()
+            .map(|z| unset(&z["service"]).to_string())
+            .collect();
+        got.sort();
+        want.sort();
+        // Deliberate difference (docs/differences.md): Zeek's SSH analyzer confirms at the
+        // key exchange's NEWKEYS, after WebSocket's first complete message; pcapq adds `ssh`
+        // with the banner, which is inside that message. Same services, another order.
+        let in_order = |v: &[String]| -> Vec<Vec<String>> {
+            v.iter()
+                .map(|s| {
+                    let mut l: Vec<String> = s.split(',').map(str::to_string).collect();
+                    l.sort();
+                    l
+                })
+                .collect()
+        };
+        if got != want && got.iter().all(|s| s.contains("ssh")) && in_order(&got) == in_order(&want)
+        {
+            c.excused += got.len();
+            c.eq(&ctx, "services (any order)", "same", "same");
+        } else {
+            c.eq(&ctx, "services", &got.join(" "), &want.join(" "));
+        }
+        let ssl = sibling(&cap, ".zeek-cut-ssl.log");
+        if ssl.exists() {
+            for z in zeek_log(&ssl) {
+                let found = ours.iter().any(|f| {
+                    f["tls_version"] == z["version"] && f["server_name"] == z["server_name"]
+                });
+                c.eq(
+                    &ctx,
+                    "ssl version and server_name",
+                    &found.to_string(),
+                    "true",
+                );
+            }
+        }
+        let ssh = sibling(&cap, ".zeek-cut-ssh.log");
+        if ssh.exists() {
+            let mut got: Vec<String> = ours
+                .iter()
+                .map(|f| format!("{} / {}", f["ssh_client"], f["ssh_server"]))
+                .collect();
+            let mut want: Vec<String> = zeek_log(&ssh)
+                .iter()
+                .map(|z| format!("{} / {}", z["client"], z["server"]))
+                .collect();
+            got.sort();
+            want.sort();
+            c.eq(&ctx, "ssh banners", &got.join(" | "), &want.join(" | "));
+        }
+        let http = sibling(&cap, ".zeek-cut-http.log");
+        if http.exists() {
+            let txs = out.http.rows(&["host", "uri", "user_agent", "status_code"]);
+            let logged = zeek_log(&http);
+            c.eq(
+                &ctx,
+                "http rows",
+                &txs.len().to_string(),
+                &logged.len().to_string(),
+            );
+            for (t, z) in txs.iter().zip(&logged) {
+                for field in ["host", "uri", "user_agent"] {
+                    c.eq(&ctx, field, &t[field], unset(&z[field]));
+                }
+            }
+            // Deliberate difference: Zeek gives the tunnelled request's 301 to the upgrade
+            // request (its btest: "something in the HTTP scripts gets confused"); pcapq
+            // keeps the upgrade's 101 and the 301 on the tunnelled request.
+            let codes: Vec<&str> = txs.iter().map(|t| t["status_code"].as_str()).collect();
+            c.eq(&ctx, "status codes", &codes.join(","), "101,301");
+        }
+    }
+    assert_eq!(c.captures, 3, "the three wstunnel captures");
+    c.done("app_websocket");
+}

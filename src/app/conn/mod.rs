@@ -17,6 +17,7 @@ use super::reassembly::Reassembler;
 use super::rows::{AppSink, DnsRow};
 use super::starttls::Starttls;
 use super::tls::{self, HandshakeStream, Hello, TlsStream};
+use super::websocket::Deframer;
 
 /// One packet's share of a flow, as the application stage sees it.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +64,24 @@ enum Parser {
     Tunnel(Box<TunnelStart>),
     /// SMTP or FTP: watched for STARTTLS (AUTH TLS), after which the stream is TLS.
     Starttls(Box<Starttls>),
+    /// A WebSocket connection after its HTTP upgrade: what its messages carry is
+    /// recognised and parsed as a stream of its own.
+    WebSocket(Box<WebSocketState>),
+}
+
+/// Most WebSocket connections inside one another that are read (a tunnel in a tunnel).
+const MAX_WEBSOCKET_DEPTH: u8 = 2;
+
+/// A WebSocket connection: each direction's frames, and the parser of what the messages
+/// carry (with the start of each direction kept until it is recognised).
+struct WebSocketState {
+    frames: [Deframer; 2],
+    inner: Parser,
+    sniff: [Vec<u8>; 2],
+    /// A complete message was seen: Zeek's WebSocket analyzer confirms then.
+    confirmed: bool,
+    /// Server bytes that followed the `101` reply in its segment, not yet read.
+    pending: Vec<u8>,
 }
 
 /// The server bytes that followed a successful CONNECT (or STARTTLS) reply in its segment.
@@ -119,6 +138,8 @@ pub struct AppFlow {
     /// A TCP connection Zeek calls partial (its responder's SYN not seen): only DNS is
     /// read from it, as Zeek's other stream analyzers return before parsing such streams.
     partial: bool,
+    /// WebSocket connections whose messages are being parsed right now (nested).
+    websocket_depth: u8,
 }
 
 impl AppFlow {
@@ -152,6 +173,7 @@ impl AppFlow {
             client: client.min(1) as u8,
             udp_tries: 0,
             partial,
+            websocket_depth: 0,
         }
     }
 
@@ -162,8 +184,13 @@ impl AppFlow {
 
     /// Whether the flow's later packets can still teach anything.
     pub fn wants_more(&self) -> bool {
-        match &self.parser {
+        self.parser_wants_more(&self.parser)
+    }
+
+    fn parser_wants_more(&self, parser: &Parser) -> bool {
+        match parser {
             Parser::Finished => false,
+            Parser::WebSocket(ws) => !ws.confirmed || self.parser_wants_more(&ws.inner),
             Parser::Tls(t) => !(t.finished(0) && t.finished(1)),
             Parser::Ssh => self
                 .learnt
@@ -181,26 +208,13 @@ impl AppFlow {
     /// each direction kept until it is recognised, and the parser's buffers. What the
     /// application stage's memory budget counts.
     pub fn held(&self) -> usize {
-        let parser = match &self.parser {
-            Parser::Tls(t) => t.streams[0].held() + t.streams[1].held(),
-            Parser::Http(h) => h.held(),
-            Parser::DnsTcp(d) => d.streams[0].held() + d.streams[1].held(),
-            Parser::Quic(q) => q.quic.held() + q.hello[0].held() + q.hello[1].held(),
-            Parser::Tunnel(start) => start.rest.capacity(),
-            Parser::Starttls(watch) => watch.held(),
-            Parser::Undecided
-            | Parser::Finished
-            | Parser::Ssh
-            | Parser::DnsUdp
-            | Parser::Dtls(_) => 0,
-        };
         let streams = self.tcp.as_ref().map_or(0, |t| {
             t.streams[0].held()
                 + t.streams[1].held()
                 + t.sniff[0].capacity()
                 + t.sniff[1].capacity()
         });
-        streams + parser
+        streams + parser_held(&self.parser)
     }
 
     /// Records that the flow was cut short by the application stage's memory budget
@@ -242,6 +256,15 @@ impl AppFlow {
                 });
             }
         }
+        self.finish_parser(flow_id, ts, out);
+        self.learnt
+    }
+}
+
+impl AppFlow {
+    /// Parses what the flow's parser still holds (and, inside a WebSocket connection,
+    /// what its messages' parser holds).
+    fn finish_parser(&mut self, flow_id: u64, ts: i64, out: &mut dyn AppSink) {
         match &mut self.parser {
             Parser::Http(h) => {
                 let done = h.finish();
@@ -258,9 +281,32 @@ impl AppFlow {
                     }
                 }
             }
+            Parser::WebSocket(ws) => {
+                let inner = std::mem::replace(&mut ws.inner, Parser::Finished);
+                self.parser = inner;
+                self.finish_parser(flow_id, ts, out);
+            }
             _ => {}
         }
-        self.learnt
+    }
+}
+
+/// Bytes a parser holds between packets.
+fn parser_held(parser: &Parser) -> usize {
+    match parser {
+        Parser::Tls(t) => t.streams[0].held() + t.streams[1].held(),
+        Parser::Http(h) => h.held(),
+        Parser::DnsTcp(d) => d.streams[0].held() + d.streams[1].held(),
+        Parser::Quic(q) => q.quic.held() + q.hello[0].held() + q.hello[1].held(),
+        Parser::Tunnel(start) => start.rest.capacity(),
+        Parser::Starttls(watch) => watch.held(),
+        Parser::WebSocket(ws) => {
+            ws.sniff[0].capacity()
+                + ws.sniff[1].capacity()
+                + ws.pending.capacity()
+                + parser_held(&ws.inner)
+        }
+        Parser::Undecided | Parser::Finished | Parser::Ssh | Parser::DnsUdp | Parser::Dtls(_) => 0,
     }
 }
 

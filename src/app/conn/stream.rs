@@ -10,7 +10,11 @@ use super::super::reassembly::Chunk;
 use super::super::rows::{AppSink, HttpRow};
 use super::super::starttls::{self, Starttls};
 use super::super::tls::{self, TlsStream};
-use super::{AppFlow, DnsTcpState, Parser, TlsState, TunnelStart, apply_hello, dns_row};
+use super::super::websocket::Piece;
+use super::{
+    AppFlow, DnsTcpState, MAX_WEBSOCKET_DEPTH, Parser, TlsState, TunnelStart, WebSocketState,
+    apply_hello, dns_row,
+};
 
 /// Bytes of a direction's first payload kept to recognise it when it arrives in pieces.
 const SNIFF_BYTES: usize = 512;
@@ -25,6 +29,14 @@ impl AppFlow {
         flow_id: u64,
         out: &mut dyn AppSink,
     ) {
+        if let Parser::WebSocket(ws) = &mut self.parser
+            && !ws.pending.is_empty()
+        {
+            let pending = std::mem::take(&mut ws.pending);
+            let server = 1 - self.client();
+            self.websocket_chunk(server, ts, Chunk::Data(&pending), flow_id, out);
+            return;
+        }
         if !matches!(self.parser, Parser::Tunnel(_)) {
             return;
         }
@@ -94,6 +106,55 @@ impl AppFlow {
         self.parse_stream(side, ts, chunk, flow_id, out);
     }
 
+    /// A chunk of a WebSocket connection: its frames are undone, and the messages' bytes
+    /// go to their own parser (recognised from their first bytes), swapped in as the
+    /// flow's parser while they are read. The first complete message adds `websocket`.
+    fn websocket_chunk(
+        &mut self,
+        side: usize,
+        ts: i64,
+        chunk: Chunk<'_>,
+        flow_id: u64,
+        out: &mut dyn AppSink,
+    ) {
+        let Parser::WebSocket(mut ws) = std::mem::replace(&mut self.parser, Parser::Finished)
+        else {
+            return;
+        };
+        let Chunk::Data(d) = chunk else {
+            // A hole: frames can no longer be found.
+            self.learnt.note("websocket_gap");
+            return;
+        };
+        let WebSocketState {
+            frames,
+            inner,
+            sniff,
+            confirmed,
+            ..
+        } = &mut *ws;
+        self.websocket_depth += 1;
+        frames[side].feed(d, &mut |piece| match piece {
+            Piece::Data(bytes) => {
+                if matches!(inner, Parser::Finished) {
+                    return;
+                }
+                self.parser = std::mem::replace(inner, Parser::Finished);
+                self.stream_chunk(side, ts, Chunk::Data(&bytes), sniff, flow_id, out);
+                self.start_tunnel(ts, sniff, flow_id, out);
+                *inner = std::mem::replace(&mut self.parser, Parser::Finished);
+            }
+            Piece::MessageEnd => {
+                if !*confirmed {
+                    *confirmed = true;
+                    self.learnt.add_service("websocket");
+                }
+            }
+        });
+        self.websocket_depth -= 1;
+        self.parser = Parser::WebSocket(ws);
+    }
+
     /// Takes the parser (and service) [`recognise_stream`] chose, unless the connection is
     /// partial and it is not DNS (the one stream protocol Zeek reads from a partial
     /// connection).
@@ -116,6 +177,10 @@ impl AppFlow {
         flow_id: u64,
         out: &mut dyn AppSink,
     ) {
+        if matches!(self.parser, Parser::WebSocket(_)) {
+            self.websocket_chunk(side, ts, chunk, flow_id, out);
+            return;
+        }
         let from_client = side == self.client();
         match &mut self.parser {
             Parser::Tls(t) => {
@@ -146,15 +211,25 @@ impl AppFlow {
                 if let Some(n) = h.note() {
                     self.learnt.note(n);
                 }
-                if h.websocket() {
-                    self.learnt.add_service("websocket");
-                }
+                let websocket = h.websocket();
                 let done = h.take_done();
                 let tunnel = h.take_tunnel().map(|rest| (rest, h.finish()));
                 self.emit_http(done, flow_id, out);
                 if let Some((rest, last)) = tunnel {
                     self.emit_http(last, flow_id, out);
-                    self.parser = Parser::Tunnel(Box::new(TunnelStart { rest }));
+                    self.parser = if !websocket {
+                        Parser::Tunnel(Box::new(TunnelStart { rest }))
+                    } else if self.websocket_depth < MAX_WEBSOCKET_DEPTH {
+                        Parser::WebSocket(Box::new(WebSocketState {
+                            frames: Default::default(),
+                            inner: Parser::Undecided,
+                            sniff: Default::default(),
+                            confirmed: false,
+                            pending: rest,
+                        }))
+                    } else {
+                        Parser::Finished
+                    };
                 }
             }
             Parser::Starttls(watch) => {

@@ -224,9 +224,10 @@ impl HttpConn {
         self.websocket
     }
 
-    /// Once a CONNECT tunnel began: the server bytes that followed the successful reply in
-    /// its segment (what the tunnel carries starts there), handed over once. The caller then
-    /// reads the tunnel as a new stream, as Zeek hands it to protocol detection.
+    /// Once a CONNECT tunnel (or a WebSocket connection) began: the server bytes that
+    /// followed the successful reply in its segment (what the tunnel carries starts there),
+    /// handed over once. The caller then reads the tunnel as a new stream, as Zeek hands it
+    /// to protocol detection (WebSocket: to its WebSocket analyzer).
     pub fn take_tunnel(&mut self) -> Option<Vec<u8>> {
         self.tunnel.take()
     }
@@ -643,6 +644,10 @@ impl HttpConn {
         {
             self.tunneled = true;
             self.websocket = self.upgrade_websocket;
+            if self.websocket {
+                // What follows the reply in its segment is the first WebSocket frames.
+                self.tunnel = Some(Vec::new());
+            }
         }
         self.reply_code = 0;
         self.upgrade_connection = false;
