@@ -15,6 +15,7 @@ mod learnt;
 pub mod quic;
 pub mod reassembly;
 mod rows;
+pub mod ssh_keys;
 pub mod starttls;
 pub mod tls;
 pub mod websocket;

@@ -217,6 +217,27 @@ fn dns_on_an_unusual_udp_port_and_ssh_on_an_unusual_tcp_port() {
             &dns(9, "odd.example", Some([198, 51, 100, 7])),
         ),
     ];
+    // An SSH packet (RFC 4253 §6): length, padding length, message code, padding.
+    let packet = |code: u8| -> Vec<u8> {
+        let mut p = 6u32.to_be_bytes().to_vec();
+        p.extend([4, code, 0, 0, 0, 0]);
+        p
+    };
+    let mut client = b"SSH-2.0-Client_1.0\r\n".to_vec();
+    client.extend(packet(20)); // KEXINIT
+    client.extend(packet(21)); // NEWKEYS
+    frames.extend(connection(
+        2222,
+        &[(true, client), (false, b"SSH-2.0-Server_2.0\r\n".to_vec())],
+        &[0, 1],
+    ));
+    let out = run(frames.clone());
+    assert_eq!(col(&out, "flows", "service"), ["dns", "ssh"]);
+    assert_eq!(col(&out, "dns", "query"), ["odd.example", "odd.example"]);
+    assert_eq!(col(&out, "flows", "ssh_client"), ["", "SSH-2.0-Client_1.0"]);
+    assert_eq!(col(&out, "flows", "ssh_server"), ["", "SSH-2.0-Server_2.0"]);
+    // Banners alone are not enough: Zeek's SSH analyzer confirms at NEWKEYS only.
+    frames.truncate(2);
     frames.extend(connection(
         2222,
         &[
@@ -226,9 +247,7 @@ fn dns_on_an_unusual_udp_port_and_ssh_on_an_unusual_tcp_port() {
         &[0, 1],
     ));
     let out = run(frames);
-    assert_eq!(col(&out, "flows", "service"), ["dns", "ssh"]);
-    assert_eq!(col(&out, "dns", "query"), ["odd.example", "odd.example"]);
-    assert_eq!(col(&out, "flows", "ssh_client"), ["", "SSH-2.0-Client_1.0"]);
+    assert_eq!(col(&out, "flows", "service"), ["dns", ""]);
     assert_eq!(col(&out, "flows", "ssh_server"), ["", "SSH-2.0-Server_2.0"]);
 }
 

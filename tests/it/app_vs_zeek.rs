@@ -539,25 +539,7 @@ fn websocket_tunnels_equal_zeek_cut_logs() {
             .collect();
         got.sort();
         want.sort();
-        // Deliberate difference (docs/differences.md): Zeek's SSH analyzer confirms at the
-        // key exchange's NEWKEYS, after WebSocket's first complete message; pcapq adds `ssh`
-        // with the banner, which is inside that message. Same services, another order.
-        let in_order = |v: &[String]| -> Vec<Vec<String>> {
-            v.iter()
-                .map(|s| {
-                    let mut l: Vec<String> = s.split(',').map(str::to_string).collect();
-                    l.sort();
-                    l
-                })
-                .collect()
-        };
-        if got != want && got.iter().all(|s| s.contains("ssh")) && in_order(&got) == in_order(&want)
-        {
-            c.excused += got.len();
-            c.eq(&ctx, "services (any order)", "same", "same");
-        } else {
-            c.eq(&ctx, "services", &got.join(" "), &want.join(" "));
-        }
+        c.eq(&ctx, "services", &got.join(" "), &want.join(" "));
         let ssl = sibling(&cap, ".zeek-cut-ssl.log");
         if ssl.exists() {
             for z in zeek_log(&ssl) {

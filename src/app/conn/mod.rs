@@ -15,6 +15,7 @@ use super::learnt::Learnt;
 use super::quic::QuicFlow;
 use super::reassembly::Reassembler;
 use super::rows::{AppSink, DnsRow};
+use super::ssh_keys::{KeyState, SshKeys};
 use super::starttls::Starttls;
 use super::tls::{self, HandshakeStream, Hello, TlsStream};
 use super::websocket::Deframer;
@@ -53,7 +54,9 @@ enum Parser {
     Finished,
     Tls(Box<TlsState>),
     Http(Box<HttpConn>),
-    Ssh,
+    /// SSH: the banners, then each direction read as far as its NEWKEYS, where Zeek
+    /// confirms the protocol and `ssh` is added.
+    Ssh(Box<[SshKeys; 2]>),
     DnsTcp(Box<DnsTcpState>),
     DnsUdp,
     Quic(Box<QuicState>),
@@ -192,10 +195,15 @@ impl AppFlow {
             Parser::Finished => false,
             Parser::WebSocket(ws) => !ws.confirmed || self.parser_wants_more(&ws.inner),
             Parser::Tls(t) => !(t.finished(0) && t.finished(1)),
-            Parser::Ssh => self
-                .learnt
-                .known()
-                .is_none_or(|s| s.ssh_client.is_none() || s.ssh_server.is_none()),
+            Parser::Ssh(keys) => {
+                let banners = self
+                    .learnt
+                    .known()
+                    .is_some_and(|s| s.ssh_client.is_some() && s.ssh_server.is_some());
+                let confirmed = keys.iter().any(|k| k.state() == KeyState::NewKeys);
+                let reading = keys.iter().any(|k| k.state() == KeyState::Reading);
+                !(banners && (confirmed || !reading))
+            }
             Parser::Quic(q) => !q.quic.done(),
             Parser::Http(h) => !h.inert(),
             // A direction with a hole reads no more messages.
@@ -306,7 +314,11 @@ fn parser_held(parser: &Parser) -> usize {
                 + ws.pending.capacity()
                 + parser_held(&ws.inner)
         }
-        Parser::Undecided | Parser::Finished | Parser::Ssh | Parser::DnsUdp | Parser::Dtls(_) => 0,
+        Parser::Undecided
+        | Parser::Finished
+        | Parser::Ssh(_)
+        | Parser::DnsUdp
+        | Parser::Dtls(_) => 0,
     }
 }
 

@@ -8,6 +8,7 @@ use super::super::http;
 use super::super::http::HttpTx;
 use super::super::reassembly::Chunk;
 use super::super::rows::{AppSink, HttpRow};
+use super::super::ssh_keys::KeyState;
 use super::super::starttls::{self, Starttls};
 use super::super::tls::{self, TlsStream};
 use super::super::websocket::Piece;
@@ -245,17 +246,23 @@ impl AppFlow {
                     }
                 }
             }
-            Parser::Ssh => {
-                if let Chunk::Data(d) = chunk {
-                    let known = self.learnt.details();
-                    let banner = if from_client {
-                        &mut known.ssh_client
-                    } else {
-                        &mut known.ssh_server
-                    };
-                    if banner.is_none() {
-                        *banner = detect::ssh_banner(first_line(d));
-                    }
+            Parser::Ssh(keys) => {
+                let Chunk::Data(d) = chunk else {
+                    keys[side].lose();
+                    return;
+                };
+                let before = keys.iter().any(|k| k.state() == KeyState::NewKeys);
+                if keys[side].feed(d) == KeyState::NewKeys && !before {
+                    self.learnt.add_service("ssh");
+                }
+                let known = self.learnt.details();
+                let banner = if from_client {
+                    &mut known.ssh_client
+                } else {
+                    &mut known.ssh_server
+                };
+                if banner.is_none() {
+                    *banner = detect::ssh_banner(first_line(d));
                 }
             }
             Parser::DnsTcp(d) => {
@@ -317,7 +324,8 @@ fn recognise_stream(
     } else if http_start(first, from_client) {
         (Some("http"), Parser::Http(Box::default()))
     } else if first.starts_with(b"SSH-") {
-        (Some("ssh"), Parser::Ssh)
+        // `ssh` is added at NEWKEYS, where Zeek's SSH analyzer confirms.
+        (None, Parser::Ssh(Box::default()))
     } else if ports.contains(&53) && first.len() > 2 && dns::looks_like_dns(&first[2..]) {
         let state = DnsTcpState {
             streams: [DnsTcpStream::new(), DnsTcpStream::new()],
