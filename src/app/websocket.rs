@@ -185,6 +185,56 @@ mod tests {
     }
 
     #[test]
+    fn a_tunnelled_request_is_a_row_of_its_flow_even_when_never_answered() {
+        use crate::app::{AppFlow, AppPacket, AppRows, TcpSegment};
+        let mut flow = AppFlow::new(false, [40000, 80], 0, [Some(1000), Some(9000)], false);
+        let mut rows = AppRows::default();
+        let mut seq = [1001u32, 9001];
+        let mut send = |flow: &mut AppFlow, side: usize, bytes: &[u8], rows: &mut AppRows| {
+            let p = AppPacket {
+                ts: 1,
+                side,
+                from_orig: side == 0,
+                tcp: Some(TcpSegment {
+                    seq: seq[side],
+                    syn: false,
+                }),
+                bytes,
+                wire_len: bytes.len() as u32,
+            };
+            seq[side] = seq[side].wrapping_add(bytes.len() as u32);
+            flow.packet(&p, 7, rows);
+        };
+        send(
+            &mut flow,
+            0,
+            b"GET /ws HTTP/1.1\r\nHost: outer\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+            &mut rows,
+        );
+        send(
+            &mut flow,
+            1,
+            b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+            &mut rows,
+        );
+        let inner = b"GET /inside HTTP/1.1\r\nHost: inner\r\n\r\n";
+        send(
+            &mut flow,
+            0,
+            &frame(true, 2, Some([1, 2, 3, 4]), inner),
+            &mut rows,
+        );
+        let learnt = flow.finish(7, 2, &mut rows);
+        let summary = learnt.into_summary();
+        let hosts: Vec<_> = rows.http.iter().map(|r| r.tx.host.clone()).collect();
+        assert_eq!(
+            hosts,
+            [Some("outer".to_string()), Some("inner".to_string())]
+        );
+        assert_eq!(summary.services, ["http", "websocket"]);
+    }
+
+    #[test]
     fn a_huge_claimed_length_buffers_nothing() {
         let mut bytes = vec![0x82, 127];
         bytes.extend_from_slice(&u64::MAX.to_be_bytes());

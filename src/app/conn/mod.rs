@@ -272,7 +272,7 @@ impl AppFlow {
 impl AppFlow {
     /// Parses what the flow's parser still holds (and, inside a WebSocket connection,
     /// what its messages' parser holds).
-    fn finish_parser(&mut self, flow_id: u64, ts: i64, out: &mut dyn AppSink) {
+    pub(super) fn finish_parser(&mut self, flow_id: u64, ts: i64, out: &mut dyn AppSink) {
         match &mut self.parser {
             Parser::Http(h) => {
                 let done = h.finish();

@@ -123,8 +123,12 @@ impl AppFlow {
             return;
         };
         let Chunk::Data(d) = chunk else {
-            // A hole: frames can no longer be found.
+            // A hole: frames can no longer be found. What the messages' parser holds (the
+            // tunnelled HTTP transactions still pending) is written now.
             self.learnt.note("websocket_gap");
+            self.parser = std::mem::replace(&mut ws.inner, Parser::Finished);
+            self.finish_parser(flow_id, ts, out);
+            self.parser = Parser::Finished;
             return;
         };
         let WebSocketState {
