@@ -38,6 +38,8 @@ mod tests;
 mod tests_real;
 #[cfg(test)]
 mod tests_robust;
+#[cfg(test)]
+mod tests_start_lines;
 
 pub use conn::HttpConn;
 
