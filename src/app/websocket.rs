@@ -68,7 +68,7 @@ impl Deframer {
             self.header.push(b);
             *bytes = rest;
         }
-        let h = std::mem::take(&mut self.header);
+        let h = &self.header;
         let opcode = h[0] & 0x0f;
         self.fin = h[0] & 0x80 != 0;
         self.data = opcode < 8;
@@ -84,7 +84,6 @@ impl Deframer {
         self.mask = masked.then(|| h[at..at + 4].try_into().unwrap_or([0; 4]));
         self.at = 0;
         self.left = len;
-        self.header = h;
         self.header.clear();
         true
     }

@@ -3,7 +3,7 @@
 //! flow) with the payload bytes they need, batched so that one message carries many packets.
 //!
 //! The application stage says when a flow wants no more payload through a [`DoneRing`]; the
-//! tracker then stops copying that flow's packets. The ring is lossy on purpose: a flow it
+//! tracker then stops passing that flow's packets on. The ring is lossy on purpose: a flow it
 //! forgot is only fed packets the stage ignores.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -80,8 +80,6 @@ pub struct AppBatch {
     pub flows: Vec<FlowRecord>,
     /// The tracker that sent it (its position in the chain), to which it goes back empty.
     pub origin: usize,
-    /// `Packet` events so far.
-    packets: u32,
 }
 
 impl AppBatch {
@@ -95,14 +93,12 @@ impl AppBatch {
         self.events.clear();
         self.payloads.clear();
         self.flows.clear();
-        self.packets = 0;
     }
 
     /// Adds a packet's payload and its event.
     pub(super) fn packet(&mut self, mut event: AppEvent, captured: Captured<'_>) {
         if let AppEvent::Packet { payload, .. } = &mut event {
-            *payload = self.packets;
-            self.packets += 1;
+            *payload = self.payloads.len() as u32;
             self.payloads.push(captured.bytes, captured.block);
         }
         self.events.push(event);

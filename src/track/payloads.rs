@@ -84,6 +84,16 @@ impl Payloads {
         self.spans.push(Span::Copied { start, len });
     }
 
+    /// Payloads added so far (the position the next one gets).
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether none was added.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
     /// Bytes of the reader's blocks the batch holds.
     pub fn held_bytes(&self) -> usize {
         self.held_bytes
