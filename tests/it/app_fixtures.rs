@@ -226,9 +226,11 @@ fn dns_on_an_unusual_udp_port_and_ssh_on_an_unusual_tcp_port() {
     let mut client = b"SSH-2.0-Client_1.0\r\n".to_vec();
     client.extend(packet(20)); // KEXINIT
     client.extend(packet(21)); // NEWKEYS
+    // The server's version line first, as servers send it: Zeek frames the packets only
+    // once both sides' versions are known.
     frames.extend(connection(
         2222,
-        &[(true, client), (false, b"SSH-2.0-Server_2.0\r\n".to_vec())],
+        &[(false, b"SSH-2.0-Server_2.0\r\n".to_vec()), (true, client)],
         &[0, 1],
     ));
     let out = run(frames.clone());

@@ -15,7 +15,7 @@ use super::learnt::Learnt;
 use super::quic::QuicFlow;
 use super::reassembly::Reassembler;
 use super::rows::{AppSink, DnsRow};
-use super::ssh_keys::{KeyState, SshKeys};
+use super::ssh_keys::SshKeys;
 use super::starttls::Starttls;
 use super::tls::{self, HandshakeStream, Hello, TlsStream};
 use super::websocket::Deframer;
@@ -56,7 +56,7 @@ enum Parser {
     Http(Box<HttpConn>),
     /// SSH: the banners, then each direction read as far as its NEWKEYS, where Zeek
     /// confirms the protocol and `ssh` is added.
-    Ssh(Box<[SshKeys; 2]>),
+    Ssh(Box<SshKeys>),
     DnsTcp(Box<DnsTcpState>),
     DnsUdp,
     Quic(Box<QuicState>),
@@ -200,9 +200,7 @@ impl AppFlow {
                     .learnt
                     .known()
                     .is_some_and(|s| s.ssh_client.is_some() && s.ssh_server.is_some());
-                let confirmed = keys.iter().any(|k| k.state() == KeyState::NewKeys);
-                let reading = keys.iter().any(|k| k.state() == KeyState::Reading);
-                !(banners && (confirmed || !reading))
+                !(banners && (keys.confirmed() || !keys.reading()))
             }
             Parser::Quic(q) => !q.quic.done(),
             Parser::Http(h) => !h.inert(),

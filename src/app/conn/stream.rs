@@ -8,7 +8,6 @@ use super::super::http;
 use super::super::http::HttpTx;
 use super::super::reassembly::Chunk;
 use super::super::rows::{AppSink, HttpRow};
-use super::super::ssh_keys::KeyState;
 use super::super::starttls::{self, Starttls};
 use super::super::tls::{self, TlsStream};
 use super::super::websocket::Piece;
@@ -252,21 +251,21 @@ impl AppFlow {
             }
             Parser::Ssh(keys) => {
                 let Chunk::Data(d) = chunk else {
-                    keys[side].lose();
+                    keys.lose();
                     return;
                 };
-                let before = keys.iter().any(|k| k.state() == KeyState::NewKeys);
-                if keys[side].feed(d) == KeyState::NewKeys && !before {
+                let fed = keys.feed(from_client, d);
+                if fed.confirmed {
                     self.learnt.add_service("ssh");
                 }
-                let known = self.learnt.details();
-                let banner = if from_client {
-                    &mut known.ssh_client
-                } else {
-                    &mut known.ssh_server
-                };
-                if banner.is_none() {
-                    *banner = detect::ssh_banner(first_line(d));
+                if let Some(at) = fed.version_line {
+                    let known = self.learnt.details();
+                    let banner = if from_client {
+                        &mut known.ssh_client
+                    } else {
+                        &mut known.ssh_server
+                    };
+                    *banner = detect::ssh_banner(first_line(&d[at..]));
                 }
             }
             Parser::DnsTcp(d) => {
