@@ -262,6 +262,9 @@ pub struct Packet {
     /// Flags word of the DNS header a UDP datagram to or from a DNS port starts with,
     /// when its 12 bytes were captured (for the tracker's DNS role rule).
     pub dns_flags: Option<u16>,
+    /// Mode of a standard NTP message (48 bytes at least) to or from port 123: 3 (client)
+    /// or 4 (server), for the tracker's NTP role rule.
+    pub ntp_mode: Option<u8>,
     /// Why decoding stopped early, if it did.
     pub error: Option<DecodeError>,
     /// A tunnel this packet carries whose inner packet was not decapsulated (ARP inside

@@ -142,6 +142,9 @@ fn read_syn_options(mut opts: &[u8], info: &mut TcpInfo) {
 /// DNS, NetBIOS name service, mDNS, LLMNR).
 pub const DNS_UDP_PORTS: [u16; 4] = [53, 137, 5353, 5355];
 
+/// Port Zeek attaches its NTP analyzer to.
+pub const NTP_PORT: u16 = 123;
+
 fn udp<'a>(t: &TransportBytes<'a>, packet: &mut Packet) -> &'a [u8] {
     let b = t.bytes;
     ports(b, packet);
@@ -161,6 +164,13 @@ fn udp<'a>(t: &TransportBytes<'a>, packet: &mut Packet) -> &'a [u8] {
             .get(8..)
             .filter(|m| m.len() >= 12)
             .and_then(|m| be16(m, 2));
+    }
+    if packet.src_port == Some(NTP_PORT) || packet.dst_port == Some(NTP_PORT) {
+        packet.ntp_mode = b
+            .get(8..)
+            .filter(|m| m.len() >= 48)
+            .map(|m| m[0] & 0x07)
+            .filter(|mode| matches!(mode, 3 | 4));
     }
     let udp_len = be16(b, 4).map(u32::from);
     let payload = match udp_len {

@@ -50,6 +50,13 @@ impl History {
         }
     }
 
+    /// Marks `mask` seen without a letter. Returns true if it had been seen before.
+    pub fn mark(&mut self, mask: u32) -> bool {
+        let before = self.seen & mask != 0;
+        self.seen |= mask;
+        before
+    }
+
     /// Appends a letter unconditionally.
     pub fn add(&mut self, code: char) {
         self.letters.push(code);

@@ -23,6 +23,8 @@ use crate::source::FrameMeta;
 // UDP history masks (Zeek's UDP analyzer).
 const HIST_ORIG_DATA: u32 = 0x1;
 const HIST_RESP_DATA: u32 = 0x2;
+/// Zeek's NTP analyzer has swapped the roles (it does so once).
+const NTP_FLIPPED: u32 = 0x4;
 
 /// Active flows and everything needed to finish them.
 pub struct Tracker {
@@ -325,6 +327,7 @@ impl Tracker {
         };
 
         let mut extends_duration = true;
+        let mut counted_side = side;
         if let (Some(seg), true) = (seg.as_ref(), key.proto == proto::TCP) {
             let first = flow.dirs[0].pkts + flow.dirs[1].pkts == 0;
             let (flags, outcome) = if first {
@@ -374,24 +377,17 @@ impl Tracker {
             };
             let code = if side == flow.orig_side { 'D' } else { 'd' };
             flow.history.check(mask, code);
-            let first = flow.dirs[0].pkts + flow.dirs[1].pkts == 0;
-            if first && side == flow.orig_side && p.dns_flags.is_some() {
-                let resp = 1 - side;
-                let (resp_ip, resp_port) = if resp == 0 {
-                    (key.ip0, key.port0)
-                } else {
-                    (key.ip1, key.port1)
-                };
-                if crate::app::dns::first_message_flips_roles(resp_port, resp_ip, p.dns_flags) {
-                    // Zeek's DNS analyzer makes the receiver of a first message that is a
-                    // response the originator; the letter already written stays as it is.
-                    flow.orig_side = resp;
-                    flow.history.add('^');
-                }
+            if udp_analyzer_flips(flow, key, side, p) {
+                flow.orig_side = 1 - flow.orig_side;
+                flow.history.add('^');
+                // Zeek counts the packet after its analyzer swapped the roles, with the role
+                // it arrived with (its conn_size analyzer comes after the port's analyzer,
+                // and the UDP lengths are not swapped): the packet counts for its receiver.
+                counted_side = 1 - side;
             }
         }
 
-        let d = &mut flow.dirs[side];
+        let d = &mut flow.dirs[counted_side];
         d.pkts += 1;
         let ip_len = p.ip.map_or(0, |i| match i.whole_len {
             0 => i.total_len.unwrap_or(0),
@@ -617,5 +613,34 @@ pub(super) fn emit_record(
         out.push(record);
     } else {
         out.app().finished(record);
+    }
+}
+
+/// Whether the analyzer Zeek attaches to a UDP flow by its responder's port swaps the roles
+/// at this packet (before it is counted):
+/// - DNS, at a first packet that is a response sent to a DNS port (not to a multicast
+///   group; `DNS_Interpreter::ParseMessage`);
+/// - NTP, once, at a server's message from the originator or a client's from the responder
+///   (`proc_ntp_message`), with the responder on port 123.
+fn udp_analyzer_flips(flow: &mut Flow, key: FlowKey, side: usize, p: &Packet) -> bool {
+    let resp = 1 - flow.orig_side;
+    let (resp_ip, resp_port) = if resp == 0 {
+        (key.ip0, key.port0)
+    } else {
+        (key.ip1, key.port1)
+    };
+    let from_orig = side == flow.orig_side;
+    if p.dns_flags.is_some() {
+        let first = flow.dirs[0].pkts + flow.dirs[1].pkts == 0;
+        return first
+            && from_orig
+            && crate::app::dns::first_message_flips_roles(resp_port, resp_ip, p.dns_flags);
+    }
+    match p.ntp_mode {
+        Some(mode) if resp_port == crate::dissect::transport::NTP_PORT => {
+            let flips = (mode == 4 && from_orig) || (mode == 3 && !from_orig);
+            flips && !flow.history.mark(NTP_FLIPPED)
+        }
+        _ => false,
     }
 }

@@ -303,8 +303,10 @@ fn a_response_without_a_question_is_named_by_its_first_answer_as_zeek_logs_it() 
 
 #[test]
 fn a_first_dns_message_that_is_a_response_makes_its_receiver_the_originator() {
-    // Zeek's DNS analyzer flips the roles (DNS.cc, ParseMessage): history `D^`, SHR. The
-    // response to a multicast group above keeps its sender as the originator.
+    // Zeek's DNS analyzer flips the roles (DNS.cc, ParseMessage): history `D^`. Zeek then
+    // counts the packet with the role it arrived with, now its receiver's: S0, one packet
+    // from the originator (as its NTP analyzer's flip in Zeek's misordered-ntp baseline).
+    // The response to a multicast group above keeps its sender as the originator.
     let response = dns(7, "flip.example", Some([192, 0, 2, 7]));
     let frames = vec![udp_bytes(CLI, 40000, SRV, 53, &response)];
     let recs: Vec<Rec> = at(T0, MS, frames);
@@ -314,13 +316,19 @@ fn a_first_dns_message_that_is_a_response_makes_its_receiver_the_originator() {
         ..TrackOptions::default()
     };
     for out in [convert(&[&path]), convert_with(&[&path], Some(no_app))] {
-        let f = &out
-            .flows
-            .rows(&["orig_ip", "orig_port", "history", "conn_state"])[0];
+        let f = &out.flows.rows(&[
+            "orig_ip",
+            "orig_port",
+            "history",
+            "conn_state",
+            "orig_pkts",
+            "resp_pkts",
+        ])[0];
         assert_eq!(f["orig_ip"], SRV);
         assert_eq!(f["orig_port"], "53");
         assert_eq!(f["history"], "D^");
-        assert_eq!(f["conn_state"], "SHR");
+        assert_eq!(f["conn_state"], "S0");
+        assert_eq!((&*f["orig_pkts"], &*f["resp_pkts"]), ("1", "0"));
         assert_eq!(out.packets.col("from_orig"), ["false"]);
     }
     let out = convert(&[&path]);
