@@ -14,6 +14,15 @@ It prints one line per trace (flows compared, values equal, differences) and the
 differences themselves. Fields compared are those of flows_match_zeek_conn_logs plus
 `service`; a test run with `zeek -b` loads only the analyzers it names, so its services
 are reported apart ("bare") rather than counted as differences.
+
+With `--export DIR` it also writes the traces and their conn, dns, http, ssl, quic and ssh
+logs into DIR laid out like tests/pcaps, so that the project's own comparisons run on all
+of them:
+
+    PCAPQ_TEST_PCAPS=DIR cargo test --release --test it -- app_vs_zeek flows_match_zeek
+
+(conn.logs of `zeek -b` runs go to DIR/zeek, where only the conn.log comparison reads them;
+the others to DIR/zeek-baselines, which the application comparisons read too.)
 """
 
 import argparse
@@ -25,6 +34,9 @@ import tempfile
 from collections import Counter, defaultdict
 
 import pyarrow.parquet as pq
+
+FOLDERS = ["zeek", "tcpdump", "malformed", "linktypes", "app", "zeek-baselines"]
+APP_LOGS = ["dns", "http", "ssl", "quic", "ssh"]
 
 IP_TUNNEL_PROTOS = {4, 41, 47}
 FIELDS = ["orig_pkts", "resp_pkts", "orig_ip_bytes", "resp_ip_bytes"]
@@ -172,18 +184,81 @@ def compare(zeek, ours, bare, checksums):
     return diffs, equal, services, extra
 
 
+def required_fields(log):
+    """The columns of the project's own baselines of this log: a btest whose log was cut
+    down to fewer columns (zeek-cut) cannot be compared by the project's tests."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "pcaps")
+    need = None
+    for folder in FOLDERS:
+        d = os.path.join(here, folder)
+        for f in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if f.endswith(f".zeek-{log}.log"):
+                with open(os.path.join(d, f)) as fh:
+                    fields, _ = zeek_log(fh.read())
+                if fields:
+                    need = set(fields) if need is None else need & set(fields)
+    return need or set()
+
+
+REQUIRED = {}
+
+
+def comparable(log, text):
+    if log not in REQUIRED:
+        REQUIRED[log] = required_fields(log)
+    fields, _ = zeek_log(text)
+    return bool(fields) and REQUIRED[log] <= set(fields)
+
+
+def export(args, name, data, conn_text, bare, checksums, files, baseline):
+    """Writes one btest's trace and logs in the layout of tests/pcaps: the conn.log of a
+    `zeek -b` run (services only of the analyzers it loaded) apart, in `zeek/`."""
+    if checksums and any(re.search("[Cc]", r.get("history", "")) for r in zeek_log(conn_text)[1]):
+        # Zeek dropped packets for bad checksums (history C): not comparable.
+        return
+
+    def write(folder, suffix, text):
+        trace = os.path.join(args.export, folder, f"{name}.pcap")
+        with open(trace, "wb") as f:
+            f.write(data)
+        with open(f"{trace}{suffix}", "w") as f:
+            f.write(text)
+
+    if conn_text and comparable("conn", conn_text):
+        write("zeek" if bare else "zeek-baselines", ".zeek-conn.log", conn_text)
+    base = baseline.rsplit("/", 1)[0]
+    for log in APP_LOGS:
+        path = f"{base}/{log}.log"
+        text = git(args.zeek, "show", f"HEAD:{path}") if path in files else None
+        if text and comparable(log, text):
+            write("zeek-baselines", f".zeek-{log}.log", text)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--zeek", required=True, help="a clone of zeek/zeek")
     ap.add_argument("--pcapq", required=True, help="the pcapq binary")
     ap.add_argument("--only", default="", help="only baselines whose name contains this")
     ap.add_argument("--show", type=int, default=10, help="differences shown per trace")
+    ap.add_argument("--export", default="", help="write the traces and logs here too")
     args = ap.parse_args()
+    if args.export:
+        for f in FOLDERS:
+            os.makedirs(os.path.join(args.export, f), exist_ok=True)
+        open(os.path.join(args.export, "MANIFEST.tsv"), "w").close()
 
     files = set(git(args.zeek, "ls-tree", "-r", "--name-only", "HEAD", "testing/btest").split("\n"))
-    baselines = sorted(
-        f for f in files if f.startswith("testing/btest/Baseline/") and f.endswith("/conn.log")
+    # Every btest baseline folder with a conn.log or an application log: its conn.log
+    # (present or not) stands for it.
+    folders = sorted(
+        {
+            f.rsplit("/", 1)[0]
+            for f in files
+            if f.startswith("testing/btest/Baseline/")
+            and f.rsplit("/", 1)[1] in ["conn.log"] + [f"{l}.log" for l in APP_LOGS]
+        }
     )
+    baselines = [f"{d}/conn.log" for d in folders]
     work = tempfile.mkdtemp(prefix="zeek-sweep-")
     totals = Counter()
     by_field = Counter()
@@ -213,6 +288,9 @@ def main():
         ):
             skipped["packet filter"].append(name)
             continue
+        if any(re.search(r'"[\w:]+=[^"]*"|\s[\w:]+::\w+=\S', l) for l in execs):
+            skipped["options on the command line"].append(name)
+            continue
         if len(traces) != 1 or "@TEST-START-NEXT" in body or "@TEST-START-FILE" in body and "redef" in body and "Tunnel" in body:
             skipped[f"{len(traces)} traces or several tests"].append(name)
             continue
@@ -228,11 +306,14 @@ def main():
         local = os.path.join(work, trace.replace("/", "_"))
         with open(local, "wb") as f:
             f.write(data)
-        fields, zeek = zeek_log(git(args.zeek, "show", f"HEAD:{b}") or "")
-        if not fields or "id.orig_h" not in fields:
-            skipped["baseline without addresses"].append(name)
-            continue
+        conn_text = git(args.zeek, "show", f"HEAD:{b}") if b in files else ""
         bare = any(re.search(r"zeek\s+(-\w+\s+)*-\w*b", l) for l in execs)
+        if args.export:
+            export(args, name, data, conn_text or "", bare, "C" not in flags, files, b)
+        fields, zeek = zeek_log(conn_text or "")
+        if not fields or "id.orig_h" not in fields:
+            skipped["no conn.log with addresses"].append(name)
+            continue
         ours, err = ours_rows(args.pcapq, local, os.path.join(work, "ds"))
         if ours is None:
             print(f"{name}: pcapq failed: {err}")

@@ -15,6 +15,9 @@ pub struct DnsRow {
     pub from_orig: bool,
     /// `udp` or `tcp`.
     pub transport: &'static str,
+    /// Sent in a UDP flow to or from a NetBIOS name service responder (port 137): its query
+    /// is the decoded name, and type 33 is NBSTAT, as Zeek logs them.
+    pub netbios: bool,
     /// The message's fields.
     pub msg: DnsMessage,
 }

@@ -71,7 +71,13 @@ pub fn dns_batch(rows: &[DnsRow]) -> Result<RecordBatch, ArrowError> {
         c.str(|r| r.msg.logged_query()),
         c.u16(|r| r.msg.qclass),
         c.u16(|r| r.msg.qtype),
-        strings(rows.iter().map(|r| r.msg.qtype.map(dns::qtype_name))),
+        strings(rows.iter().map(|r| {
+            r.msg.qtype.map(|t| match t {
+                // The NetBIOS node status request reuses SRV's number (Zeek's dns.log).
+                33 if r.netbios => "NBSTAT".to_string(),
+                t => dns::qtype_name(t),
+            })
+        })),
         string_list(rows.iter().map(|r| Some(r.msg.answers.as_slice())), false),
         u32_list(rows.iter().map(|r| r.msg.ttls.as_slice())),
         c.bool(|r| r.msg.rejected()),

@@ -165,7 +165,7 @@ pub const PACKETS: TableDef = TableDef {
         col(
             "eth_type",
             U16,
-            "Outermost EtherType (0x0800 IPv4, 0x86dd IPv6, 0x8100 VLAN, …); also the EtherType-valued protocol field of Linux cooked captures, Cisco HDLC and 802.11 LLC/SNAP. Null for PPP, NFLOG, loopback and raw IP, which announce their payload otherwise.",
+            "Outermost EtherType (0x0800 IPv4, 0x86dd IPv6, 0x8100 VLAN, …); also the EtherType-valued protocol field of Linux cooked captures, Cisco HDLC, and LLC/SNAP headers (802.11, FDDI, IEEE 802.3 frames). Null for PPP, NFLOG, loopback and raw IP, which announce their payload otherwise.",
         ),
         col("vlan", U16, "Outermost 802.1Q VLAN id."),
         col(

@@ -236,7 +236,7 @@ impl fmt::Display for DecodeError {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Packet {
     /// First EtherType (outermost), as tshark's `eth.type`; also the EtherType-valued
-    /// protocol field of Linux cooked captures, Cisco HDLC and 802.11 LLC/SNAP.
+    /// protocol field of Linux cooked captures, Cisco HDLC, and LLC/SNAP (802.11, FDDI, 802.3).
     pub eth_type: Option<u16>,
     /// Outermost 802.1Q VLAN id.
     pub vlan: Option<u16>,

@@ -169,8 +169,12 @@ pub(super) fn feed_app(
                 (flow.orig_side, flow.isn())
             };
             // Zeek's TCPSessionAdapter::SetPartialStatus: partial unless the responder
-            // answered with a SYN (after the originator's SYN, or as the first packet seen).
-            let partial = tcp && !flow.app_midstream && isn[1 - flow.orig_side].is_none();
+            // answered with a SYN (after the originator's SYN, or as the first packet seen),
+            // or has sent nothing yet after the originator's SYN (a capture of the client's
+            // side alone: Zeek decides from each side's first packet, when it comes).
+            let resp = 1 - flow.orig_side;
+            let silent_resp = isn[flow.orig_side].is_some() && flow.dirs[resp].pkts == 0;
+            let partial = tcp && !flow.app_midstream && isn[resp].is_none() && !silent_resp;
             out.app().events.push(AppEvent::Open {
                 flow_id: flow.id,
                 udp: !tcp,

@@ -83,7 +83,8 @@ fn flow_of<'a>(z: &Row, flows: &'a [Row]) -> Option<&'a Row> {
 
 /// Zeek's unset value as pcapq's null ("").
 fn unset(v: &str) -> &str {
-    if v == "-" { "" } else { v }
+    // `(empty)` is Zeek's empty string: pcapq's empty and null values both read as "".
+    if v == "-" || v == "(empty)" { "" } else { v }
 }
 
 /// pcapq's list display (`[h2, http/1.1]`) as Zeek's set text (`h2,http/1.1`).

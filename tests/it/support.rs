@@ -27,8 +27,14 @@ pub const SHARED_FOLDERS: [&str; 6] = [
 /// `tests/pcaps`: the public test captures carried in the repository (a copy of the
 /// project's shared captures, with their manifest and licences). A clone without them is
 /// broken, so this panics instead of letting the comparisons skip.
+///
+/// `PCAPQ_TEST_PCAPS` names another folder laid out the same way instead: the comparisons
+/// then run on it (`scripts/zeek_sweep.py --export` writes one from Zeek's test suite).
 pub fn shared_pcaps() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pcaps");
+    let dir = match std::env::var_os("PCAPQ_TEST_PCAPS") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pcaps"),
+    };
     assert!(
         dir.join("MANIFEST.tsv").is_file(),
         "{} is missing: the comparisons with tshark, Zeek, capinfos and tcptrace need the \

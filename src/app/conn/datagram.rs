@@ -40,8 +40,22 @@ impl AppFlow {
     ) {
         match &mut self.parser {
             Parser::DnsUdp => {
-                if let Ok(msg) = dns::parse_message(p.bytes) {
-                    out.dns(dns_row(msg, p.ts, flow_id, p.from_orig, "udp"));
+                if let Ok(mut msg) = dns::parse_message(p.bytes) {
+                    // Zeek's dns.log decodes the names of the NetBIOS name service, by the
+                    // responder's port.
+                    let resp_side = if p.from_orig { 1 - p.side } else { p.side };
+                    let netbios = self.ports[resp_side] == dns::NETBIOS_NS_PORT;
+                    if let Some(name) = msg
+                        .query
+                        .as_deref()
+                        .filter(|_| netbios)
+                        .and_then(dns::decode_netbios_name)
+                    {
+                        msg.query = Some(name);
+                    }
+                    let mut row = dns_row(msg, p.ts, flow_id, p.from_orig, "udp");
+                    row.netbios = netbios;
+                    out.dns(row);
                 }
             }
             Parser::Quic(q) => {

@@ -367,6 +367,7 @@ fn dns_row(
         flow_id,
         from_orig,
         transport,
+        netbios: false,
         msg,
     }
 }
