@@ -7,7 +7,7 @@ use super::rows::AppSummary;
 
 /// Every service the stage detects, as Zeek names it. A flow stores its services as
 /// positions in this list.
-const SERVICE_NAMES: [&str; 12] = [
+const SERVICE_NAMES: [&str; 15] = [
     "ssl",
     "http",
     "ssh",
@@ -20,6 +20,9 @@ const SERVICE_NAMES: [&str; 12] = [
     "stun",
     "ntp",
     "websocket",
+    "pop3",
+    "imap",
+    "xmpp",
 ];
 /// Bits per stored service (its position in [`SERVICE_NAMES`] plus one; 0 ends the list).
 const SERVICE_BITS: u32 = 4;
@@ -50,7 +53,7 @@ impl Learnt {
             return;
         }
         let shift = self.codes().count() as u32 * SERVICE_BITS;
-        // Twelve names in sixteen places: a new one always fits.
+        // Fifteen names in sixteen places: a new one always fits.
         if shift < u64::BITS {
             self.services |= (pos as u64 + 1) << shift;
         }

@@ -1,6 +1,8 @@
-//! SMTP `STARTTLS` and FTP `AUTH TLS`: a command, the server's go-ahead, then TLS on the same
-//! connection, which Zeek hands to its SSL analyzer (conn.log `smtp,ssl`, `ftp,ssl`).
-//! Only the command and reply lines are read, from each direction's first bytes.
+//! SMTP `STARTTLS`, FTP `AUTH TLS`, POP3 `STLS`, IMAP `STARTTLS` and XMPP `<starttls/>`: a
+//! command, the server's go-ahead, then TLS on the same connection, which Zeek's analyzers
+//! hand to its SSL analyzer (conn.log `smtp,ssl`, `ftp,ssl`, `pop3,ssl`, `imap,ssl`,
+//! `xmpp,ssl`). Only the command and reply lines (XMPP: the two elements) are read, from
+//! each direction's first bytes.
 
 /// Which protocol's upgrade is watched for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,6 +11,22 @@ pub enum Dialect {
     Smtp,
     /// FTP (RFC 4217): `AUTH TLS` or `AUTH SSL`, go-ahead `234`.
     Ftp,
+    /// POP3 (RFC 2595): `STLS`, go-ahead `+OK`.
+    Pop3,
+    /// IMAP (RFC 3501): `<tag> STARTTLS`, go-ahead `<tag> OK`.
+    Imap,
+    /// XMPP (RFC 6120 §5): `<starttls …/>`, go-ahead `<proceed …/>`; not line based.
+    Xmpp,
+}
+
+/// What a server line says to a pending request for TLS.
+enum Reply {
+    /// Not the answer (an untagged IMAP line, a continuation): still waiting.
+    Other,
+    /// TLS starts after it.
+    GoAhead,
+    /// Refused: the request is over.
+    Refused,
 }
 
 /// Bytes of each direction read for the upgrade before the connection is left alone (it
@@ -38,7 +56,12 @@ pub struct Starttls {
     seen: [usize; 2],
     /// The client's last command asked for TLS.
     asked: bool,
+    /// IMAP: the tag of that command (at most [`MAX_TAG`] bytes).
+    tag: Vec<u8>,
 }
+
+/// Longest IMAP tag kept.
+const MAX_TAG: usize = 64;
 
 impl Starttls {
     /// A watch for `dialect`'s upgrade, from the start of the connection.
@@ -48,38 +71,46 @@ impl Starttls {
             partial: [Vec::new(), Vec::new()],
             seen: [0, 0],
             asked: false,
+            tag: Vec::new(),
         }
     }
 
     /// Bytes held between chunks.
     pub fn held(&self) -> usize {
-        self.partial[0].capacity() + self.partial[1].capacity()
+        self.partial[0].capacity() + self.partial[1].capacity() + self.tag.capacity()
     }
 
     /// Reads the next bytes of one direction.
     pub fn feed(&mut self, from_client: bool, data: &[u8]) -> Step {
         let d = usize::from(!from_client);
         self.seen[d] = self.seen[d].saturating_add(data.len());
-        let mut rest = data;
-        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
-            let (piece, after) = rest.split_at(end + 1);
-            rest = after;
-            let mut line = std::mem::take(&mut self.partial[d]);
-            line.extend_from_slice(&piece[..piece.len().min(MAX_LINE)]);
-            let text = trim_line(&line);
-            if from_client {
-                self.asked = self.asks_for_tls(text);
-            } else if self.asked && is_final_reply(text) {
-                if text.starts_with(self.go_ahead()) {
-                    return Step::Tls(rest.to_vec());
-                }
-                self.asked = false;
+        if self.dialect == Dialect::Xmpp {
+            if let Some(rest) = self.xmpp(from_client, data) {
+                return Step::Tls(rest.to_vec());
             }
-            line.clear();
-            self.partial[d] = line;
+        } else {
+            let mut rest = data;
+            while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+                let (piece, after) = rest.split_at(end + 1);
+                rest = after;
+                let mut line = std::mem::take(&mut self.partial[d]);
+                line.extend_from_slice(&piece[..piece.len().min(MAX_LINE)]);
+                let text = trim_line(&line);
+                if from_client {
+                    self.asked = self.asks_for_tls(text);
+                } else if self.asked {
+                    match self.reply(text) {
+                        Reply::GoAhead => return Step::Tls(rest.to_vec()),
+                        Reply::Refused => self.asked = false,
+                        Reply::Other => {}
+                    }
+                }
+                line.clear();
+                self.partial[d] = line;
+            }
+            let room = MAX_LINE.saturating_sub(self.partial[d].len());
+            self.partial[d].extend_from_slice(&rest[..rest.len().min(room)]);
         }
-        let room = MAX_LINE.saturating_sub(self.partial[d].len());
-        self.partial[d].extend_from_slice(&rest[..rest.len().min(room)]);
         if self.seen[d] > WATCHED_BYTES {
             // Also after a STARTTLS that no reply line answered: the watch stays bounded.
             return Step::GiveUp;
@@ -87,10 +118,82 @@ impl Starttls {
         Step::More
     }
 
+    /// XMPP: the client's `<starttls`, then the server's `<proceed …>`; returns the server
+    /// bytes after that element. An element cut between chunks is found with the tail of
+    /// the previous chunk (kept in `partial`).
+    fn xmpp<'a>(&mut self, from_client: bool, data: &'a [u8]) -> Option<&'a [u8]> {
+        let d = usize::from(!from_client);
+        let tail = std::mem::take(&mut self.partial[d]);
+        let kept = tail.len();
+        let mut window = tail;
+        window.extend_from_slice(data);
+        let mut found = None;
+        if from_client {
+            if find_ci(&window, b"<starttls").is_some() {
+                self.asked = true;
+            }
+        } else if self.asked
+            && let Some(at) = find_ci(&window, b"<proceed")
+            && let Some(close) = window[at..].iter().position(|&b| b == b'>')
+        {
+            // The element ends at its `>` (`<proceed xmlns='…'/>`).
+            let end = at + close + 1;
+            found = Some(&data[end.saturating_sub(kept).min(data.len())..]);
+        } else if self.asked && find_ci(&window, b"<failure").is_some() {
+            self.asked = false;
+        }
+        // Keep the end of the window for an element cut in two.
+        let keep = window.len().saturating_sub(MAX_LINE);
+        window.drain(..keep);
+        self.partial[d] = window;
+        found
+    }
+
+    /// What a server line says to the client's request for TLS.
+    fn reply(&self, line: &[u8]) -> Reply {
+        match self.dialect {
+            Dialect::Smtp | Dialect::Ftp if is_final_reply(line) => {
+                if line.starts_with(self.go_ahead()) {
+                    Reply::GoAhead
+                } else {
+                    Reply::Refused
+                }
+            }
+            Dialect::Pop3 if line.starts_with(b"+OK") => Reply::GoAhead,
+            Dialect::Pop3 if line.starts_with(b"-ERR") => Reply::Refused,
+            Dialect::Imap => {
+                let mut words = line.split(|&b| b == b' ');
+                if words.next() != Some(&self.tag[..]) {
+                    return Reply::Other;
+                }
+                match words.next() {
+                    Some(w) if w.eq_ignore_ascii_case(b"OK") => Reply::GoAhead,
+                    _ => Reply::Refused,
+                }
+            }
+            _ => Reply::Other,
+        }
+    }
+
     /// Whether a client command line asks for TLS.
-    fn asks_for_tls(&self, line: &[u8]) -> bool {
+    fn asks_for_tls(&mut self, line: &[u8]) -> bool {
         match self.dialect {
             Dialect::Smtp => line.eq_ignore_ascii_case(b"STARTTLS"),
+            Dialect::Pop3 => line.eq_ignore_ascii_case(b"STLS"),
+            Dialect::Imap => {
+                let mut words = line.split(|&b| b == b' ');
+                let (Some(tag), Some(cmd), None) = (words.next(), words.next(), words.next())
+                else {
+                    return false;
+                };
+                let asks = cmd.eq_ignore_ascii_case(b"STARTTLS") && tag.len() <= MAX_TAG;
+                if asks {
+                    self.tag.clear();
+                    self.tag.extend_from_slice(tag);
+                }
+                asks
+            }
+            Dialect::Xmpp => false,
             Dialect::Ftp => {
                 line.len() >= 8
                     && line[..5].eq_ignore_ascii_case(b"AUTH ")
@@ -100,13 +203,19 @@ impl Starttls {
         }
     }
 
-    /// The reply code that lets TLS start.
+    /// The reply code that lets TLS start (SMTP and FTP).
     fn go_ahead(&self) -> &'static [u8] {
         match self.dialect {
-            Dialect::Smtp => b"220",
             Dialect::Ftp => b"234",
+            _ => b"220",
         }
     }
+}
+
+/// Where `needle` first starts in `hay`, in any case.
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// A line without its CR LF and surrounding blanks.
@@ -171,5 +280,76 @@ mod tests {
             last = w.feed(false, &body);
         }
         assert_eq!(last, Step::GiveUp);
+    }
+
+    #[test]
+    fn pop3_stls_and_imap_starttls_hand_on_after_their_go_ahead() {
+        let mut p = Starttls::new(Dialect::Pop3);
+        assert_eq!(p.feed(false, b"+OK Dovecot ready.\r\n"), Step::More);
+        assert_eq!(p.feed(true, b"CAPA\r\n"), Step::More);
+        assert_eq!(p.feed(false, b"+OK\r\nSTLS\r\n.\r\n"), Step::More);
+        p.feed(true, b"STLS\r\n");
+        assert_eq!(p.feed(false, b"-ERR not now\r\n"), Step::More);
+        p.feed(true, b"STLS\r\n");
+        assert_eq!(
+            p.feed(false, b"+OK Begin TLS negotiation now.\r\n\x16\x03\x03"),
+            Step::Tls(b"\x16\x03\x03".to_vec())
+        );
+
+        let mut m = Starttls::new(Dialect::Imap);
+        m.feed(false, b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
+        m.feed(true, b"a1 CAPABILITY\r\n");
+        m.feed(false, b"* CAPABILITY IMAP4rev1 STARTTLS\r\na1 OK done\r\n");
+        m.feed(true, b"a2 STARTTLS\r\n");
+        // Untagged lines and another command's tag are not the answer.
+        assert_eq!(m.feed(false, b"* OK still here\r\n"), Step::More);
+        assert_eq!(m.feed(false, b"a1 OK late\r\n"), Step::More);
+        assert_eq!(
+            m.feed(false, b"a2 OK Begin TLS negotiation now\r\n"),
+            Step::Tls(Vec::new())
+        );
+        let mut m = Starttls::new(Dialect::Imap);
+        m.feed(true, b"x STARTTLS\r\n");
+        assert_eq!(m.feed(false, b"x BAD no\r\n"), Step::More);
+        assert_eq!(
+            m.feed(false, b"x OK now?\r\n"),
+            Step::More,
+            "refused before"
+        );
+    }
+
+    #[test]
+    fn xmpp_starttls_is_found_across_chunks() {
+        let mut x = Starttls::new(Dialect::Xmpp);
+        x.feed(
+            true,
+            b"<?xml version='1.0'?><stream:stream to='example.com' xmlns='jabber:client'>",
+        );
+        assert_eq!(
+            x.feed(false, b"<stream:features><starttls xmlns="),
+            Step::More
+        );
+        assert_eq!(x.feed(true, b"<start"), Step::More);
+        assert_eq!(
+            x.feed(true, b"tls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"),
+            Step::More
+        );
+        assert_eq!(x.feed(false, b"<pro"), Step::More);
+        assert_eq!(
+            x.feed(
+                false,
+                b"ceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>\x16\x03"
+            ),
+            Step::Tls(b"\x16\x03".to_vec())
+        );
+        // A server that refuses.
+        let mut x = Starttls::new(Dialect::Xmpp);
+        x.feed(true, b"<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        assert_eq!(
+            x.feed(false, b"<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"),
+            Step::More
+        );
+        assert_eq!(x.feed(false, b"<proceed/>"), Step::More);
+        assert!(x.held() <= 3 * MAX_LINE + MAX_TAG);
     }
 }

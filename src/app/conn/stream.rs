@@ -341,6 +341,15 @@ fn recognise_stream(
     } else if detect::ftp_greeting(first) {
         let watch = Starttls::new(starttls::Dialect::Ftp);
         (Some("ftp"), Parser::Starttls(Box::new(watch)))
+    } else if !from_client && detect::pop3_greeting(first) {
+        let watch = Starttls::new(starttls::Dialect::Pop3);
+        (Some("pop3"), Parser::Starttls(Box::new(watch)))
+    } else if !from_client && detect::imap_greeting(first) {
+        let watch = Starttls::new(starttls::Dialect::Imap);
+        (Some("imap"), Parser::Starttls(Box::new(watch)))
+    } else if detect::xmpp_stream(first) {
+        let watch = Starttls::new(starttls::Dialect::Xmpp);
+        (Some("xmpp"), Parser::Starttls(Box::new(watch)))
     } else if first.len() >= SNIFF_BYTES
         || !first.contains(&b'\n') && first.len() >= 64
         || kept > 2 * SNIFF_BYTES

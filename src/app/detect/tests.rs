@@ -155,6 +155,25 @@ fn smtp_and_ftp_greetings() {
     assert!(!smtp_greeting(b"") && !ftp_greeting(b""));
 }
 
+#[test]
+fn pop3_imap_and_xmpp_starts() {
+    assert!(pop3_greeting(b"+OK Dovecot ready.\r\n"));
+    assert!(!pop3_greeting(b"-ERR go away\r\n"));
+    assert!(imap_greeting(
+        b"* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.\r\n"
+    ));
+    assert!(imap_greeting(b"* PREAUTH IMAP4rev1 server logged in\r\n"));
+    assert!(!imap_greeting(b"* BYE\r\n"));
+    assert!(xmpp_stream(
+        b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' to='example.com' version='1.0'>"
+    ));
+    assert!(xmpp_stream(
+        b"<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:server'>"
+    ));
+    assert!(!xmpp_stream(b"<?xml version='1.0'?><svg></svg>"));
+    assert!(!pop3_greeting(b"") && !imap_greeting(b"") && !xmpp_stream(b""));
+}
+
 /// A tiny xorshift generator.
 struct XorShift(u64);
 
@@ -176,7 +195,13 @@ fn exercise(b: &[u8]) {
         is_dhcp(b),
         is_stun(b),
     );
-    let _ = (smtp_greeting(b), ftp_greeting(b));
+    let _ = (
+        smtp_greeting(b),
+        ftp_greeting(b),
+        pop3_greeting(b),
+        imap_greeting(b),
+    );
+    let _ = xmpp_stream(b);
 }
 
 #[test]

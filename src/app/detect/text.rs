@@ -1,4 +1,4 @@
-//! Text-protocol greetings: SMTP and FTP.
+//! Text-protocol greetings: SMTP, FTP, POP3, IMAP and the start of an XMPP stream.
 
 use super::lines::{contains_ci, first_line, starts_with_ci};
 
@@ -34,6 +34,28 @@ pub fn ftp_greeting(server_first: &[u8]) -> bool {
         return contains_ci(line, b"FTP") && !contains_ci(line, b"SMTP");
     }
     starts_with_ci(line, b"USER ")
+}
+
+/// POP3: a server greeting `+OK` (Zeek's DPD signature: `^\+OK` from the server).
+pub fn pop3_greeting(server_first: &[u8]) -> bool {
+    server_first.starts_with(b"+OK")
+}
+
+/// IMAP: a server greeting `* OK` or `* PREAUTH` (RFC 3501 §7.1; Zeek's IMAP analyzer
+/// reads it by port 143 and by this greeting).
+pub fn imap_greeting(server_first: &[u8]) -> bool {
+    let line = first_line(server_first.get(..WINDOW).unwrap_or(server_first));
+    starts_with_ci(line, b"* OK") || starts_with_ci(line, b"* PREAUTH")
+}
+
+/// XMPP: a stream that opens with an XML declaration or a `<stream:stream` element, from
+/// either side, naming the `jabber` namespaces (Zeek's XMPP analyzer runs on 5222 and 5269).
+pub fn xmpp_stream(first: &[u8]) -> bool {
+    let data = first.get(..WINDOW).unwrap_or(first);
+    let start = data.trim_ascii_start();
+    (start.starts_with(b"<?xml") || start.starts_with(b"<stream:stream"))
+        && contains_ci(data, b"<stream:stream")
+        && contains_ci(data, b"jabber")
 }
 
 /// `line` is `cmd` alone or followed by a space.
