@@ -7,7 +7,7 @@ use super::rows::AppSummary;
 
 /// Every service the stage detects, as Zeek names it. A flow stores its services as
 /// positions in this list.
-const SERVICE_NAMES: [&str; 15] = [
+const SERVICE_NAMES: [&str; 16] = [
     "ssl",
     "http",
     "ssh",
@@ -23,9 +23,10 @@ const SERVICE_NAMES: [&str; 15] = [
     "pop3",
     "imap",
     "xmpp",
+    "irc",
 ];
 /// Bits per stored service (its position in [`SERVICE_NAMES`] plus one; 0 ends the list).
-const SERVICE_BITS: u32 = 4;
+const SERVICE_BITS: u32 = 5;
 
 /// A flow's application columns so far.
 #[derive(Debug, Default)]
@@ -41,21 +42,23 @@ pub struct Learnt {
 impl Learnt {
     /// Adds a service, unless the flow already has it.
     pub fn add_service(&mut self, name: &'static str) {
-        let Some(pos) = SERVICE_NAMES.iter().position(|&n| n == name) else {
-            // A name missing from the list is kept with the other columns.
-            let d = self.details();
-            if !d.services.contains(&name) {
-                d.services.push(name);
+        let pos = SERVICE_NAMES.iter().position(|&n| n == name);
+        if let Some(pos) = pos {
+            if self.codes().any(|c| c == pos) {
+                return;
             }
-            return;
-        };
-        if self.codes().any(|c| c == pos) {
-            return;
+            // Twelve places of five bits, more services than a flow finds; any beyond
+            // are kept with the other columns, after these as they come after them.
+            let shift = self.codes().count() as u32 * SERVICE_BITS;
+            if shift + SERVICE_BITS <= u64::BITS {
+                self.services |= (pos as u64 + 1) << shift;
+                return;
+            }
         }
-        let shift = self.codes().count() as u32 * SERVICE_BITS;
-        // Fifteen names in sixteen places: a new one always fits.
-        if shift < u64::BITS {
-            self.services |= (pos as u64 + 1) << shift;
+        // A name missing from the list (or past the places) is kept with the other columns.
+        let d = self.details();
+        if !d.services.contains(&name) {
+            d.services.push(name);
         }
     }
 
@@ -71,7 +74,7 @@ impl Learnt {
     fn codes(&self) -> impl Iterator<Item = usize> + use<> {
         let mut rest = self.services;
         std::iter::from_fn(move || {
-            let code = (rest & 0xF) as usize;
+            let code = (rest & ((1 << SERVICE_BITS) - 1)) as usize;
             rest >>= SERVICE_BITS;
             code.checked_sub(1)
         })

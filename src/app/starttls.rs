@@ -17,6 +17,9 @@ pub enum Dialect {
     Imap,
     /// XMPP (RFC 6120 §5): `<starttls …/>`, go-ahead `<proceed …/>`; not line based.
     Xmpp,
+    /// IRC: the server's numeric reply 670 (RPL_STARTTLS) starts TLS, as Zeek's IRC
+    /// analyzer reads it, whatever the client sent.
+    Irc,
 }
 
 /// What a server line says to a pending request for TLS.
@@ -70,7 +73,7 @@ impl Starttls {
             dialect,
             partial: [Vec::new(), Vec::new()],
             seen: [0, 0],
-            asked: false,
+            asked: dialect == Dialect::Irc,
             tag: Vec::new(),
         }
     }
@@ -159,6 +162,18 @@ impl Starttls {
                     Reply::Refused
                 }
             }
+            Dialect::Irc => {
+                // `[:prefix ]670 …`
+                let rest = match line.strip_prefix(b":") {
+                    Some(r) => r.splitn(2, |&b| b == b' ').nth(1).unwrap_or_default(),
+                    None => line,
+                };
+                if rest.starts_with(b"670") && rest.get(3).is_none_or(|&b| b == b' ') {
+                    Reply::GoAhead
+                } else {
+                    Reply::Other
+                }
+            }
             Dialect::Pop3 if line.starts_with(b"+OK") => Reply::GoAhead,
             Dialect::Pop3 if line.starts_with(b"-ERR") => Reply::Refused,
             Dialect::Imap => {
@@ -194,6 +209,7 @@ impl Starttls {
                 asks
             }
             Dialect::Xmpp => false,
+            Dialect::Irc => true,
             Dialect::Ftp => {
                 line.len() >= 8
                     && line[..5].eq_ignore_ascii_case(b"AUTH ")
@@ -351,5 +367,26 @@ mod tests {
         );
         assert_eq!(x.feed(false, b"<proceed/>"), Step::More);
         assert!(x.held() <= 3 * MAX_LINE + MAX_TAG);
+    }
+
+    #[test]
+    fn irc_starts_tls_at_the_670_reply() {
+        // Zeek's irc-starttls.pcap.
+        let mut w = Starttls::new(Dialect::Irc);
+        assert_eq!(w.feed(true, b"STARTTLS\r\n"), Step::More);
+        assert_eq!(
+            w.feed(false, b":irc.example 421 x :Unknown\r\n"),
+            Step::More
+        );
+        assert_eq!(
+            w.feed(
+                false,
+                b":irc.joulunet.org 670  :STARTTLS successful, go ahead with TLS handshake\r\n\x16"
+            ),
+            Step::Tls(b"\x16".to_vec())
+        );
+        let mut w = Starttls::new(Dialect::Irc);
+        assert_eq!(w.feed(false, b"6700 not it\r\n"), Step::More);
+        assert_eq!(w.feed(false, b"670 :go\r\n"), Step::Tls(Vec::new()));
     }
 }

@@ -350,6 +350,9 @@ fn recognise_stream(
     } else if detect::xmpp_stream(first) {
         let watch = Starttls::new(starttls::Dialect::Xmpp);
         (Some("xmpp"), Parser::Starttls(Box::new(watch)))
+    } else if detect::irc_start(first, from_client, ports) {
+        let watch = Starttls::new(starttls::Dialect::Irc);
+        (Some("irc"), Parser::Starttls(Box::new(watch)))
     } else if first.len() >= SNIFF_BYTES
         || !first.contains(&b'\n') && first.len() >= 64
         || kept > 2 * SNIFF_BYTES

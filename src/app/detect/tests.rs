@@ -174,6 +174,23 @@ fn pop3_imap_and_xmpp_starts() {
     assert!(!pop3_greeting(b"") && !imap_greeting(b"") && !xmpp_stream(b""));
 }
 
+#[test]
+fn irc_by_its_registration_or_on_its_ports() {
+    let any = [50000, 7777];
+    let irc = [50000, 6667];
+    assert!(irc_start(b"NICK me\r\nUSER me 0 * :Me\r\n", true, any));
+    assert!(!irc_start(b"NICK me\r\n", true, any));
+    assert!(irc_start(b"STARTTLS\r\n", true, irc));
+    assert!(!irc_start(b"STARTTLS\r\n", true, any));
+    assert!(irc_start(b":irc.example NOTICE * :hello\r\n", false, irc));
+    assert!(irc_start(b"670 :go ahead\r\n", false, irc));
+    assert!(
+        !irc_start(b"STARTT", true, irc),
+        "an unfinished line says nothing yet"
+    );
+    assert!(!irc_start(b"hello there\r\n", false, irc));
+}
+
 /// A tiny xorshift generator.
 struct XorShift(u64);
 
@@ -201,7 +218,7 @@ fn exercise(b: &[u8]) {
         pop3_greeting(b),
         imap_greeting(b),
     );
-    let _ = xmpp_stream(b);
+    let _ = (xmpp_stream(b), irc_start(b, true, [6667, 1]));
 }
 
 #[test]

@@ -58,6 +58,37 @@ pub fn xmpp_stream(first: &[u8]) -> bool {
         && contains_ci(data, b"jabber")
 }
 
+/// Ports Zeek's IRC analyzer is registered for.
+const IRC_PORTS: std::ops::RangeInclusive<u16> = 6666..=6669;
+
+/// IRC: a client's `NICK` and `USER` lines (Zeek's DPD signatures `irc_client1`/`2`), or
+/// any IRC line on Zeek's IRC ports: a command word from the client, a numeric reply or
+/// a `:prefix` from the server.
+pub fn irc_start(first: &[u8], from_client: bool, ports: [u16; 2]) -> bool {
+    let data = first.get(..WINDOW).unwrap_or(first);
+    let lines = || data.split(|&b| b == b'\n').map(|l| l.trim_ascii());
+    if from_client
+        && lines().any(|l| is_command(l, b"NICK"))
+        && lines().any(|l| is_command(l, b"USER"))
+    {
+        return true;
+    }
+    if !ports.iter().any(|p| IRC_PORTS.contains(p)) {
+        return false;
+    }
+    let line = first_line(data);
+    let complete = data.contains(&b'\n');
+    if from_client {
+        let word = line.split(|&b| b == b' ').next().unwrap_or_default();
+        complete && word.len() >= 3 && word.iter().all(u8::is_ascii_uppercase)
+    } else {
+        let numeric = line
+            .get(..3)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+        complete && (line.starts_with(b":") || numeric)
+    }
+}
+
 /// `line` is `cmd` alone or followed by a space.
 fn is_command(line: &[u8], cmd: &[u8]) -> bool {
     starts_with_ci(line, cmd) && matches!(line.get(cmd.len()), None | Some(b' '))
