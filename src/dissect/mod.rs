@@ -11,7 +11,7 @@ pub mod transport;
 pub mod tunnel;
 
 pub use packet::{
-    DecodeError, Fragment, IcmpInfo, IpInfo, Packet, QuotedPacket, TcpInfo, tcp_flag,
+    DecodeError, Fragment, IcmpInfo, IpInfo, Packet, QuotedPacket, TcpInfo, UdpHint, tcp_flag,
 };
 
 use crate::source::{Frame, LINKTYPE_UNDEFINED_INTERFACE};

@@ -232,6 +232,17 @@ impl fmt::Display for DecodeError {
     }
 }
 
+/// The first bytes of a UDP payload that Zeek's analyzers decide the flow's roles from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UdpHint {
+    /// Flags word of the DNS header a datagram to or from a DNS port starts with, when its
+    /// 12 bytes were captured (the DNS role rule).
+    DnsFlags(u16),
+    /// Mode of a standard NTP message (48 bytes at least) to or from port 123: 3 (client)
+    /// or 4 (server) (the NTP role rule).
+    NtpMode(u8),
+}
+
 /// Everything pcapq reads from one frame's headers.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Packet {
@@ -259,12 +270,8 @@ pub struct Packet {
     pub icmp: Option<IcmpInfo>,
     /// Response code of a DNS response (from port 53), when the header was captured.
     pub dns_rcode: Option<u8>,
-    /// Flags word of the DNS header a UDP datagram to or from a DNS port starts with,
-    /// when its 12 bytes were captured (for the tracker's DNS role rule).
-    pub dns_flags: Option<u16>,
-    /// Mode of a standard NTP message (48 bytes at least) to or from port 123: 3 (client)
-    /// or 4 (server), for the tracker's NTP role rule.
-    pub ntp_mode: Option<u8>,
+    /// What the tracker's role rules read from the start of a UDP payload (DNS, NTP).
+    pub udp_hint: Option<UdpHint>,
     /// Why decoding stopped early, if it did.
     pub error: Option<DecodeError>,
     /// A tunnel this packet carries whose inner packet was not decapsulated (ARP inside

@@ -2,7 +2,9 @@
 //! snap length still gives the fields its bytes hold), ports of SCTP, DCCP and UDP-Lite.
 
 use super::ip::{TransportBytes, quoted_ip};
-use super::packet::{DecodeError, Fragment, IcmpInfo, Packet, QuotedPacket, TcpInfo, tcp_flag};
+use super::packet::{
+    DecodeError, Fragment, IcmpInfo, Packet, QuotedPacket, TcpInfo, UdpHint, tcp_flag,
+};
 
 /// IP protocol numbers pcapq decodes.
 pub mod proto {
@@ -160,17 +162,18 @@ fn udp<'a>(t: &TransportBytes<'a>, packet: &mut Packet) -> &'a [u8] {
     }
     let on_dns_port = |p: Option<u16>| p.is_some_and(|p| DNS_UDP_PORTS.contains(&p));
     if on_dns_port(packet.src_port) || on_dns_port(packet.dst_port) {
-        packet.dns_flags = b
+        packet.udp_hint = b
             .get(8..)
             .filter(|m| m.len() >= 12)
-            .and_then(|m| be16(m, 2));
-    }
-    if packet.src_port == Some(NTP_PORT) || packet.dst_port == Some(NTP_PORT) {
-        packet.ntp_mode = b
+            .and_then(|m| be16(m, 2))
+            .map(UdpHint::DnsFlags);
+    } else if packet.src_port == Some(NTP_PORT) || packet.dst_port == Some(NTP_PORT) {
+        packet.udp_hint = b
             .get(8..)
             .filter(|m| m.len() >= 48)
             .map(|m| m[0] & 0x07)
-            .filter(|mode| matches!(mode, 3 | 4));
+            .filter(|mode| matches!(mode, 3 | 4))
+            .map(UdpHint::NtpMode);
     }
     let udp_len = be16(b, 4).map(u32::from);
     let payload = match udp_len {

@@ -16,7 +16,7 @@ use super::tunnels::{FlowTunnel, Role, TunnelEntry};
 use super::zeek_timers;
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
 use crate::dissect::transport::proto;
-use crate::dissect::{Packet, tcp_flag};
+use crate::dissect::{Packet, UdpHint, tcp_flag};
 use crate::server_ports::is_likely_server_port;
 use crate::source::FrameMeta;
 
@@ -630,14 +630,14 @@ fn udp_analyzer_flips(flow: &mut Flow, key: FlowKey, side: usize, p: &Packet) ->
         (key.ip1, key.port1)
     };
     let from_orig = side == flow.orig_side;
-    if p.dns_flags.is_some() {
-        let first = flow.dirs[0].pkts + flow.dirs[1].pkts == 0;
-        return first
-            && from_orig
-            && crate::app::dns::first_message_flips_roles(resp_port, resp_ip, p.dns_flags);
-    }
-    match p.ntp_mode {
-        Some(mode) if resp_port == crate::dissect::transport::NTP_PORT => {
+    match p.udp_hint {
+        Some(UdpHint::DnsFlags(flags)) => {
+            let first = flow.dirs[0].pkts + flow.dirs[1].pkts == 0;
+            first
+                && from_orig
+                && crate::app::dns::first_message_flips_roles(resp_port, resp_ip, Some(flags))
+        }
+        Some(UdpHint::NtpMode(mode)) if resp_port == crate::dissect::transport::NTP_PORT => {
             let flips = (mode == 4 && from_orig) || (mode == 3 && !from_orig);
             flips && !flow.history.mark(NTP_FLIPPED)
         }
