@@ -7,7 +7,7 @@ use super::rows::AppSummary;
 
 /// Every service the stage detects, as Zeek names it. A flow stores its services as
 /// positions in this list.
-const SERVICE_NAMES: [&str; 16] = [
+const SERVICE_NAMES: [&str; 17] = [
     "ssl",
     "http",
     "ssh",
@@ -24,6 +24,7 @@ const SERVICE_NAMES: [&str; 16] = [
     "imap",
     "xmpp",
     "irc",
+    "mysql",
 ];
 /// Bits per stored service (its position in [`SERVICE_NAMES`] plus one; 0 ends the list).
 const SERVICE_BITS: u32 = 5;

@@ -20,7 +20,13 @@ pub enum Dialect {
     /// IRC: the server's numeric reply 670 (RPL_STARTTLS) starts TLS, as Zeek's IRC
     /// analyzer reads it, whatever the client sent.
     Irc,
+    /// MySQL: a client handshake response with the `CLIENT_SSL` capability (the short
+    /// SSLRequest) starts TLS, as Zeek's MySQL analyzer reads it; binary, not lines.
+    Mysql,
 }
+
+/// MySQL's `CLIENT_SSL` capability flag.
+const MYSQL_CLIENT_SSL: u32 = 0x0800;
 
 /// What a server line says to a pending request for TLS.
 enum Reply {
@@ -87,7 +93,11 @@ impl Starttls {
     pub fn feed(&mut self, from_client: bool, data: &[u8]) -> Step {
         let d = usize::from(!from_client);
         self.seen[d] = self.seen[d].saturating_add(data.len());
-        if self.dialect == Dialect::Xmpp {
+        if self.dialect == Dialect::Mysql {
+            if from_client {
+                return self.mysql_response(data);
+            }
+        } else if self.dialect == Dialect::Xmpp {
             if let Some(rest) = self.xmpp(from_client, data) {
                 return Step::Tls(rest.to_vec());
             }
@@ -152,6 +162,26 @@ impl Starttls {
         found
     }
 
+    /// MySQL: the client's first packet (sequence 1), its capability flags read from its
+    /// first four bytes; TLS starts after it when they ask for it.
+    fn mysql_response(&mut self, data: &[u8]) -> Step {
+        let head = &mut self.partial[0];
+        let want = 8usize.saturating_sub(head.len()).min(data.len());
+        head.extend_from_slice(&data[..want]);
+        if head.len() < 8 {
+            return Step::More;
+        }
+        let len = u32::from_le_bytes([head[0], head[1], head[2], 0]);
+        let caps = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+        if head[3] == 1 && len >= 4 && caps & MYSQL_CLIENT_SSL != 0 {
+            // What the client sends after the request is TLS: hand it on with the server's
+            // side empty (the stream is recognised afresh from its next bytes).
+            Step::Tls(Vec::new())
+        } else {
+            Step::GiveUp
+        }
+    }
+
     /// What a server line says to the client's request for TLS.
     fn reply(&self, line: &[u8]) -> Reply {
         match self.dialect {
@@ -208,7 +238,7 @@ impl Starttls {
                 }
                 asks
             }
-            Dialect::Xmpp => false,
+            Dialect::Xmpp | Dialect::Mysql => false,
             Dialect::Irc => true,
             Dialect::Ftp => {
                 line.len() >= 8
@@ -388,5 +418,22 @@ mod tests {
         let mut w = Starttls::new(Dialect::Irc);
         assert_eq!(w.feed(false, b"6700 not it\r\n"), Step::More);
         assert_eq!(w.feed(false, b"670 :go\r\n"), Step::Tls(Vec::new()));
+    }
+
+    #[test]
+    fn mysql_starts_tls_after_an_ssl_request() {
+        // The SSLRequest of Zeek's mysql encrypted.pcap: 32 bytes, sequence 1, CLIENT_SSL.
+        let mut request = vec![32, 0, 0, 1];
+        request.extend(0x000f_aa85u32.to_le_bytes());
+        request.extend([0; 28]);
+        let mut w = Starttls::new(Dialect::Mysql);
+        assert_eq!(w.feed(false, b"J\0\0\0\x0a5.7.19\0"), Step::More);
+        assert_eq!(w.feed(true, &request[..5]), Step::More);
+        assert_eq!(w.feed(true, &request[5..]), Step::Tls(Vec::new()));
+        // A login without SSL: nothing to follow.
+        let mut login = vec![60, 0, 0, 1];
+        login.extend(0x000f_a285u32.to_le_bytes());
+        let mut w = Starttls::new(Dialect::Mysql);
+        assert_eq!(w.feed(true, &login), Step::GiveUp);
     }
 }

@@ -377,7 +377,7 @@ pub const FLOWS: TableDef = TableDef {
         col(
             "service",
             Str,
-            "Services recognised from the payload, whatever the port, with Zeek's names (`dns`, `http`, `ssl` for TLS, `quic`, `ssh` once its key exchange reaches NEWKEYS, `dtls`, `stun`, `ntp`, `dhcp`, `smtp`, `ftp`, `pop3`, `imap`, `xmpp`, `irc`, `websocket` at the first message after an HTTP upgrade, then what the messages carry), comma-joined in the order found as Zeek joins them (`quic,ssl`, `imap,ssl` after STARTTLS, `http,websocket,ssh`); a tunnel's carrier has its tunnel (`vxlan`, `geneve`, `teredo`, `ayiya`, `gtpv1`), also with `--no-app`; null when nothing was recognised or `--no-app`.",
+            "Services recognised from the payload, whatever the port, with Zeek's names (`dns`, `http`, `ssl` for TLS, `quic`, `ssh` once its key exchange reaches NEWKEYS, `dtls`, `stun`, `ntp`, `dhcp`, `smtp`, `ftp`, `pop3`, `imap`, `xmpp`, `irc`, `mysql`, `websocket` at the first message after an HTTP upgrade, then what the messages carry), comma-joined in the order found as Zeek joins them (`quic,ssl`, `imap,ssl` after STARTTLS, `http,websocket,ssh`); a tunnel's carrier has its tunnel (`vxlan`, `geneve`, `teredo`, `ayiya`, `gtpv1`), also with `--no-app`; null when nothing was recognised or `--no-app`.",
         ),
         col(
             "port_service",

@@ -350,6 +350,9 @@ fn recognise_stream(
     } else if detect::xmpp_stream(first) {
         let watch = Starttls::new(starttls::Dialect::Xmpp);
         (Some("xmpp"), Parser::Starttls(Box::new(watch)))
+    } else if !from_client && detect::mysql_greeting(first) {
+        let watch = Starttls::new(starttls::Dialect::Mysql);
+        (Some("mysql"), Parser::Starttls(Box::new(watch)))
     } else if detect::irc_start(first, from_client, ports) {
         let watch = Starttls::new(starttls::Dialect::Irc);
         (Some("irc"), Parser::Starttls(Box::new(watch)))

@@ -10,5 +10,8 @@ mod udp;
 mod tests;
 
 pub use ssh::{MAX_BANNER, ssh_banner, ssh_server_banner};
-pub use text::{ftp_greeting, imap_greeting, irc_start, pop3_greeting, smtp_greeting, xmpp_stream};
+pub use text::{
+    ftp_greeting, imap_greeting, irc_start, mysql_greeting, pop3_greeting, smtp_greeting,
+    xmpp_stream,
+};
 pub use udp::{is_dhcp, is_ntp, is_stun};

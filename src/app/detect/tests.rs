@@ -175,6 +175,18 @@ fn pop3_imap_and_xmpp_starts() {
 }
 
 #[test]
+fn mysql_by_its_server_greeting() {
+    let mut g = vec![74, 0, 0, 0, 10];
+    g.extend(b"5.7.19-0ubuntu0.16.04.1\0");
+    g.extend([0x33; 50]);
+    assert!(mysql_greeting(&g));
+    g[4] = 9;
+    assert!(!mysql_greeting(&g), "protocol version 9");
+    assert!(!mysql_greeting(b"J\0\0\0\x0a\0"));
+    assert!(!mysql_greeting(b"HTTP/1.1 200 OK\r\n"));
+}
+
+#[test]
 fn irc_by_its_registration_or_on_its_ports() {
     let any = [50000, 7777];
     let irc = [50000, 6667];
@@ -218,7 +230,11 @@ fn exercise(b: &[u8]) {
         pop3_greeting(b),
         imap_greeting(b),
     );
-    let _ = (xmpp_stream(b), irc_start(b, true, [6667, 1]));
+    let _ = (
+        xmpp_stream(b),
+        irc_start(b, true, [6667, 1]),
+        mysql_greeting(b),
+    );
 }
 
 #[test]

@@ -89,6 +89,22 @@ pub fn irc_start(first: &[u8], from_client: bool, ports: [u16; 2]) -> bool {
     }
 }
 
+/// MySQL: the server's initial handshake packet (protocol version 10), sequence 0, with a
+/// printable server version ended by a NUL (Zeek's MySQL analyzer reads it by port 3306).
+pub fn mysql_greeting(server_first: &[u8]) -> bool {
+    let [l0, l1, l2, 0, 10, rest @ ..] = server_first else {
+        return false;
+    };
+    let len = u32::from_le_bytes([*l0, *l1, *l2, 0]);
+    let Some(nul) = rest.iter().take(64).position(|&b| b == 0) else {
+        return false;
+    };
+    (16..=1024).contains(&len)
+        && nul > 0
+        && rest[..nul].iter().all(|b| b.is_ascii_graphic())
+        && rest[0].is_ascii_digit()
+}
+
 /// `line` is `cmd` alone or followed by a space.
 fn is_command(line: &[u8], cmd: &[u8]) -> bool {
     starts_with_ci(line, cmd) && matches!(line.get(cmd.len()), None | Some(b' '))
