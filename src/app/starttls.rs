@@ -93,42 +93,50 @@ impl Starttls {
     pub fn feed(&mut self, from_client: bool, data: &[u8]) -> Step {
         let d = usize::from(!from_client);
         self.seen[d] = self.seen[d].saturating_add(data.len());
-        if self.dialect == Dialect::Mysql {
-            if from_client {
-                return self.mysql_response(data);
-            }
-        } else if self.dialect == Dialect::Xmpp {
-            if let Some(rest) = self.xmpp(from_client, data) {
-                return Step::Tls(rest.to_vec());
-            }
-        } else {
-            let mut rest = data;
-            while let Some(end) = rest.iter().position(|&b| b == b'\n') {
-                let (piece, after) = rest.split_at(end + 1);
-                rest = after;
-                let mut line = std::mem::take(&mut self.partial[d]);
-                line.extend_from_slice(&piece[..piece.len().min(MAX_LINE)]);
-                let text = trim_line(&line);
-                if from_client {
-                    self.asked = self.asks_for_tls(text);
-                } else if self.asked {
-                    match self.reply(text) {
-                        Reply::GoAhead => return Step::Tls(rest.to_vec()),
-                        Reply::Refused => self.asked = false,
-                        Reply::Other => {}
-                    }
-                }
-                line.clear();
-                self.partial[d] = line;
-            }
-            let room = MAX_LINE.saturating_sub(self.partial[d].len());
-            self.partial[d].extend_from_slice(&rest[..rest.len().min(room)]);
+        let step = match self.dialect {
+            Dialect::Mysql if from_client => Some(self.mysql_response(data)),
+            Dialect::Mysql => None,
+            Dialect::Xmpp => self
+                .xmpp(from_client, data)
+                .map(|rest| Step::Tls(rest.to_vec())),
+            _ => self.lines(from_client, data),
+        };
+        if let Some(step) = step {
+            return step;
         }
         if self.seen[d] > WATCHED_BYTES {
             // Also after a STARTTLS that no reply line answered: the watch stays bounded.
             return Step::GiveUp;
         }
         Step::More
+    }
+
+    /// The line-based dialects: each complete line of the direction, a command from the
+    /// client or a reply from the server; the server bytes after a go-ahead start TLS.
+    fn lines(&mut self, from_client: bool, data: &[u8]) -> Option<Step> {
+        let d = usize::from(!from_client);
+        let mut rest = data;
+        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+            let (piece, after) = rest.split_at(end + 1);
+            rest = after;
+            let mut line = std::mem::take(&mut self.partial[d]);
+            line.extend_from_slice(&piece[..piece.len().min(MAX_LINE)]);
+            let text = trim_line(&line);
+            if from_client {
+                self.asked = self.asks_for_tls(text);
+            } else if self.asked {
+                match self.reply(text) {
+                    Reply::GoAhead => return Some(Step::Tls(rest.to_vec())),
+                    Reply::Refused => self.asked = false,
+                    Reply::Other => {}
+                }
+            }
+            line.clear();
+            self.partial[d] = line;
+        }
+        let room = MAX_LINE.saturating_sub(self.partial[d].len());
+        self.partial[d].extend_from_slice(&rest[..rest.len().min(room)]);
+        None
     }
 
     /// XMPP: the client's `<starttls`, then the server's `<proceed …>`; returns the server
