@@ -213,7 +213,8 @@ def comparable(log, text):
 def export(args, name, data, conn_text, bare, checksums, files, baseline):
     """Writes one btest's trace and logs in the layout of tests/pcaps: the conn.log of a
     `zeek -b` run (services only of the analyzers it loaded) apart, in `zeek/`."""
-    if checksums and any(re.search("[Cc]", r.get("history", "")) for r in zeek_log(conn_text)[1]):
+    rows = zeek_log(conn_text)[1]
+    if checksums and any(re.search("[Cc]", r.get("history", "")) for r in rows):
         # Zeek dropped packets for bad checksums (history C): not comparable.
         return
 
@@ -247,7 +248,8 @@ def main():
             os.makedirs(os.path.join(args.export, f), exist_ok=True)
         open(os.path.join(args.export, "MANIFEST.tsv"), "w").close()
 
-    files = set(git(args.zeek, "ls-tree", "-r", "--name-only", "HEAD", "testing/btest").split("\n"))
+    listing = git(args.zeek, "ls-tree", "-r", "--name-only", "HEAD", "testing/btest") or ""
+    files = set(listing.split("\n"))
     # Every btest baseline folder with a conn.log or an application log: its conn.log
     # (present or not) stands for it.
     folders = sorted(
@@ -263,7 +265,6 @@ def main():
     totals = Counter()
     by_field = Counter()
     skipped = defaultdict(list)
-    seen_traces = set()
     for b in baselines:
         name = b.split("/")[3]
         if args.only not in name:
@@ -291,14 +292,10 @@ def main():
         if any(re.search(r'"[\w:]+=[^"]*"|\s[\w:]+::\w+=\S', l) for l in execs):
             skipped["options on the command line"].append(name)
             continue
-        if len(traces) != 1 or "@TEST-START-NEXT" in body or "@TEST-START-FILE" in body and "redef" in body and "Tunnel" in body:
+        if len(traces) != 1 or "@TEST-START-NEXT" in body:
             skipped[f"{len(traces)} traces or several tests"].append(name)
             continue
         trace = traces.pop()
-        key = (trace, b)
-        if key in seen_traces:
-            continue
-        seen_traces.add(key)
         data = git(args.zeek, "show", f"HEAD:testing/btest/Traces/{trace}", binary=True)
         if not data or data.startswith(b"version https://git-lfs"):
             skipped["trace not stored"].append(name)
