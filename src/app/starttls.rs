@@ -23,6 +23,9 @@ pub enum Dialect {
     /// MySQL: a client handshake response with the `CLIENT_SSL` capability (the short
     /// SSLRequest) starts TLS, as Zeek's MySQL analyzer reads it; binary, not lines.
     Mysql,
+    /// RDP: the server's X.224 Connection Confirm selecting TLS or CredSSP in its
+    /// negotiation response starts TLS, as Zeek's RDP analyzer reads it; binary.
+    Rdp,
 }
 
 /// MySQL's `CLIENT_SSL` capability flag.
@@ -96,6 +99,8 @@ impl Starttls {
         let step = match self.dialect {
             Dialect::Mysql if from_client => Some(self.mysql_response(data)),
             Dialect::Mysql => None,
+            Dialect::Rdp if from_client => None,
+            Dialect::Rdp => Some(self.rdp_confirm(data)),
             Dialect::Xmpp => self
                 .xmpp(from_client, data)
                 .map(|rest| Step::Tls(rest.to_vec())),
@@ -190,6 +195,30 @@ impl Starttls {
         }
     }
 
+    /// RDP: the server's first TPKT, an X.224 Connection Confirm; TLS (or CredSSP, which
+    /// is TLS first) follows it when its negotiation response selects a protocol other than
+    /// standard RDP security (MS-RDPBCGR 2.2.1.2.1).
+    fn rdp_confirm(&mut self, data: &[u8]) -> Step {
+        const NEEDED: usize = 19;
+        let head = &mut self.partial[1];
+        let kept = head.len();
+        let want = NEEDED.saturating_sub(kept).min(data.len());
+        head.extend_from_slice(&data[..want]);
+        if head.len() < NEEDED {
+            return Step::More;
+        }
+        let tpkt_len = usize::from(u16::from_be_bytes([head[2], head[3]]));
+        let confirm = head[0] == 3 && head[5] == 0xd0 && head[11] == 0x02;
+        let selected = u32::from_le_bytes([head[15], head[16], head[17], head[18]]);
+        if confirm && selected > 0 && tpkt_len >= NEEDED {
+            // The server's bytes after its TPKT are TLS.
+            let rest = tpkt_len.saturating_sub(kept).min(data.len());
+            Step::Tls(data[rest..].to_vec())
+        } else {
+            Step::GiveUp
+        }
+    }
+
     /// What a server line says to the client's request for TLS.
     fn reply(&self, line: &[u8]) -> Reply {
         match self.dialect {
@@ -246,7 +275,7 @@ impl Starttls {
                 }
                 asks
             }
-            Dialect::Xmpp | Dialect::Mysql => false,
+            Dialect::Xmpp | Dialect::Mysql | Dialect::Rdp => false,
             Dialect::Irc => true,
             Dialect::Ftp => {
                 line.len() >= 8
@@ -443,5 +472,27 @@ mod tests {
         login.extend(0x000f_a285u32.to_le_bytes());
         let mut w = Starttls::new(Dialect::Mysql);
         assert_eq!(w.feed(true, &login), Step::GiveUp);
+    }
+
+    #[test]
+    fn rdp_starts_tls_when_the_confirm_selects_it() {
+        // The X.224 Connection Confirm of Zeek's rdp-to-ssl.pcap: TPKT of 19 bytes, a
+        // negotiation response selecting TLS (1); TLS's first bytes follow in the segment.
+        let confirm = [
+            3, 0, 0, 19, 14, 0xd0, 0, 0, 0x12, 0x34, 0, 2, 0, 8, 0, 1, 0, 0, 0,
+        ];
+        let mut w = Starttls::new(Dialect::Rdp);
+        assert_eq!(w.feed(true, b"\x03\x00\x00\x2b\x26\xe0"), Step::More);
+        assert_eq!(w.feed(false, &confirm[..7]), Step::More);
+        let mut rest = confirm[7..].to_vec();
+        rest.extend(b"\x16\x03\x01");
+        assert_eq!(w.feed(false, &rest), Step::Tls(b"\x16\x03\x01".to_vec()));
+        // Standard RDP security (0): nothing to follow.
+        let mut plain = confirm;
+        plain[15] = 0;
+        assert_eq!(
+            Starttls::new(Dialect::Rdp).feed(false, &plain),
+            Step::GiveUp
+        );
     }
 }

@@ -353,6 +353,11 @@ fn recognise_stream(
     } else if !from_client && detect::mysql_greeting(first) {
         let watch = Starttls::new(starttls::Dialect::Mysql);
         (Some("mysql"), Parser::Starttls(Box::new(watch)))
+    } else if from_client && detect::rdp_request(first, ports) {
+        // No service yet: Zeek's RDP analyzer confirms only inside the MCS data, which a
+        // negotiated TLS hides (then the flow is `ssl`).
+        let watch = Starttls::new(starttls::Dialect::Rdp);
+        (None, Parser::Starttls(Box::new(watch)))
     } else if detect::irc_start(first, from_client, ports) {
         let watch = Starttls::new(starttls::Dialect::Irc);
         (Some("irc"), Parser::Starttls(Box::new(watch)))

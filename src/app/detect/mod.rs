@@ -11,7 +11,7 @@ mod tests;
 
 pub use ssh::{MAX_BANNER, ssh_banner, ssh_server_banner};
 pub use text::{
-    ftp_greeting, imap_greeting, irc_start, mysql_greeting, pop3_greeting, smtp_greeting,
-    xmpp_stream,
+    ftp_greeting, imap_greeting, irc_start, mysql_greeting, pop3_greeting, rdp_request,
+    smtp_greeting, xmpp_stream,
 };
 pub use udp::{is_dhcp, is_ntp, is_stun};

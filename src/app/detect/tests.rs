@@ -187,6 +187,23 @@ fn mysql_by_its_server_greeting() {
 }
 
 #[test]
+fn rdp_by_its_connection_request() {
+    let mut cr = vec![3, 0, 0, 0x2b, 0x26, 0xe0, 0, 0, 0, 0, 0];
+    cr.extend(b"Cookie: mstshash=user\r\n");
+    assert!(rdp_request(&cr, [50000, 3390]));
+    assert!(rdp_request(&cr[..11], [50000, 3389]));
+    assert!(
+        !rdp_request(&cr[..11], [50000, 3390]),
+        "no cookie, not on 3389"
+    );
+    cr[5] = 0xf0;
+    assert!(
+        !rdp_request(&cr, [50000, 3389]),
+        "data, not a connection request"
+    );
+}
+
+#[test]
 fn irc_by_its_registration_or_on_its_ports() {
     let any = [50000, 7777];
     let irc = [50000, 6667];

@@ -105,6 +105,17 @@ pub fn mysql_greeting(server_first: &[u8]) -> bool {
         && rest[0].is_ascii_digit()
 }
 
+/// Port Zeek's RDP analyzer is registered for.
+const RDP_PORT: u16 = 3389;
+
+/// RDP: a client's X.224 Connection Request in a TPKT, with the `Cookie: mstshash=` of
+/// Zeek's DPD signature, or on Zeek's RDP port.
+pub fn rdp_request(client_first: &[u8], ports: [u16; 2]) -> bool {
+    let request =
+        client_first.len() >= 11 && client_first[..2] == [3, 0] && client_first[5] == 0xe0;
+    request && (ports.contains(&RDP_PORT) || contains_ci(client_first, b"Cookie: mstshash="))
+}
+
 /// `line` is `cmd` alone or followed by a space.
 fn is_command(line: &[u8], cmd: &[u8]) -> bool {
     starts_with_ci(line, cmd) && matches!(line.get(cmd.len()), None | Some(b' '))
