@@ -169,10 +169,9 @@ struct Side {
     /// message code, or SSH 1's message code after its padding.
     header: [u8; 6],
     have: usize,
-    /// Bytes of `header` wanted before the next decision (4 at a packet's start).
+    /// Bytes of `header` wanted before the next decision: 4 at a packet's start, then 6
+    /// (SSH 2) or 5 (SSH 1, after its padding).
     need: usize,
-    /// SSH 1: the packet's length, kept while its padding is skipped.
-    ssh1_len: Option<u32>,
     /// Bytes of the current packet still to skip.
     skip: u64,
     state: KeyState,
@@ -237,21 +236,19 @@ impl Side {
                     Step::More
                 }
             }
-            Some(1) => match self.ssh1_len {
-                None => {
+            Some(1) => match self.need {
+                4 => {
                     if !(5..=MAX_PACKET).contains(&len) {
                         return self.stop();
                     }
                     // Padding to a multiple of 8, then the message code.
-                    self.ssh1_len = Some(len);
                     self.skip = u64::from(8 - len % 8);
                     self.need = 5;
                     Step::More
                 }
-                Some(_) => {
+                _ => {
                     self.have = 0;
                     self.need = 4;
-                    self.ssh1_len = None;
                     // Zeek reads only these two; the encryption starts after either.
                     match self.header[4] {
                         SSH1_SESSION_KEY => self.encrypted(Step::Confirm),

@@ -1,8 +1,11 @@
-//! SMTP `STARTTLS`, FTP `AUTH TLS`, POP3 `STLS`, IMAP `STARTTLS` and XMPP `<starttls/>`: a
-//! command, the server's go-ahead, then TLS on the same connection, which Zeek's analyzers
-//! hand to its SSL analyzer (conn.log `smtp,ssl`, `ftp,ssl`, `pop3,ssl`, `imap,ssl`,
-//! `xmpp,ssl`). Only the command and reply lines (XMPP: the two elements) are read, from
-//! each direction's first bytes.
+//! TLS begun inside another protocol: SMTP `STARTTLS`, FTP `AUTH TLS`, POP3 `STLS`, IMAP
+//! `STARTTLS`, XMPP `<starttls/>`, IRC's reply 670, MySQL's SSL request and RDP's TLS
+//! negotiation. A command, the server's go-ahead, then TLS on the same connection, which
+//! Zeek's analyzers hand to its SSL analyzer (conn.log `smtp,ssl`, `imap,ssl`, …). Only the
+//! command and reply lines (XMPP: the two elements; MySQL and RDP: one packet's first
+//! bytes) are read, from each direction's first bytes.
+
+use super::detect;
 
 /// Which protocol's upgrade is watched for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +33,50 @@ pub enum Dialect {
 
 /// MySQL's `CLIENT_SSL` capability flag.
 const MYSQL_CLIENT_SSL: u32 = 0x0800;
+
+impl Dialect {
+    /// The dialect whose dialogue a stream's first bytes start, from the client or the
+    /// server (see the detectors in `detect/text.rs`), tried in this order.
+    pub fn recognise(first: &[u8], from_client: bool, ports: [u16; 2]) -> Option<Dialect> {
+        let server = !from_client;
+        let dialect = if detect::smtp_greeting(first) {
+            Dialect::Smtp
+        } else if detect::ftp_greeting(first) {
+            Dialect::Ftp
+        } else if server && detect::pop3_greeting(first) {
+            Dialect::Pop3
+        } else if server && detect::imap_greeting(first) {
+            Dialect::Imap
+        } else if detect::xmpp_stream(first) {
+            Dialect::Xmpp
+        } else if server && detect::mysql_greeting(first) {
+            Dialect::Mysql
+        } else if from_client && detect::rdp_request(first, ports) {
+            Dialect::Rdp
+        } else if detect::irc_start(first, from_client, ports) {
+            Dialect::Irc
+        } else {
+            return None;
+        };
+        Some(dialect)
+    }
+
+    /// The service Zeek names the connection by from its start. RDP has none: Zeek's RDP
+    /// analyzer confirms only inside the MCS data, which a negotiated TLS hides (the flow
+    /// is then `ssl`).
+    pub fn service(self) -> Option<&'static str> {
+        match self {
+            Dialect::Smtp => Some("smtp"),
+            Dialect::Ftp => Some("ftp"),
+            Dialect::Pop3 => Some("pop3"),
+            Dialect::Imap => Some("imap"),
+            Dialect::Xmpp => Some("xmpp"),
+            Dialect::Irc => Some("irc"),
+            Dialect::Mysql => Some("mysql"),
+            Dialect::Rdp => None,
+        }
+    }
+}
 
 /// What a server line says to a pending request for TLS.
 enum Reply {

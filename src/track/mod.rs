@@ -20,6 +20,7 @@ mod suspend;
 mod table;
 pub mod tcp;
 mod tunnels;
+mod udp_roles;
 mod zeek_timers;
 
 pub use app_feed::{AppBatch, AppEvent, AppFeed, DoneRing};

@@ -13,18 +13,13 @@ use super::key::{FlowKey, Tuple, packet_tuple};
 use super::payloads::{Captured, Payloads};
 use super::tcp::machine::{FlowCtx, Segment};
 use super::tunnels::{FlowTunnel, Role, TunnelEntry};
+use super::udp_roles;
 use super::zeek_timers;
 use super::{FlowSink, PacketAnnotation, TrackOptions, TrackStats};
 use crate::dissect::transport::proto;
-use crate::dissect::{Packet, UdpHint, tcp_flag};
+use crate::dissect::{Packet, tcp_flag};
 use crate::server_ports::is_likely_server_port;
 use crate::source::FrameMeta;
-
-// UDP history masks (Zeek's UDP analyzer).
-const HIST_ORIG_DATA: u32 = 0x1;
-const HIST_RESP_DATA: u32 = 0x2;
-/// Zeek's NTP analyzer has swapped the roles (it does so once).
-const NTP_FLIPPED: u32 = 0x4;
 
 /// Active flows and everything needed to finish them.
 pub struct Tracker {
@@ -370,21 +365,7 @@ impl Tracker {
                 }
             }
         } else if key.proto == proto::UDP {
-            let mask = if side == flow.orig_side {
-                HIST_ORIG_DATA
-            } else {
-                HIST_RESP_DATA
-            };
-            let code = if side == flow.orig_side { 'D' } else { 'd' };
-            flow.history.check(mask, code);
-            if udp_analyzer_flips(flow, key, side, p) {
-                flow.orig_side = 1 - flow.orig_side;
-                flow.history.add('^');
-                // Zeek counts the packet after its analyzer swapped the roles, with the role
-                // it arrived with (its conn_size analyzer comes after the port's analyzer,
-                // and the UDP lengths are not swapped): the packet counts for its receiver.
-                counted_side = 1 - side;
-            }
+            counted_side = udp_roles::observe_udp(flow, key, side, p);
         }
 
         let d = &mut flow.dirs[counted_side];
@@ -613,34 +594,5 @@ pub(super) fn emit_record(
         out.push(record);
     } else {
         out.app().finished(record);
-    }
-}
-
-/// Whether the analyzer Zeek attaches to a UDP flow by its responder's port swaps the roles
-/// at this packet (before it is counted):
-/// - DNS, at a first packet that is a response sent to a DNS port (not to a multicast
-///   group; `DNS_Interpreter::ParseMessage`);
-/// - NTP, once, at a server's message from the originator or a client's from the responder
-///   (`proc_ntp_message`), with the responder on port 123.
-fn udp_analyzer_flips(flow: &mut Flow, key: FlowKey, side: usize, p: &Packet) -> bool {
-    let resp = 1 - flow.orig_side;
-    let (resp_ip, resp_port) = if resp == 0 {
-        (key.ip0, key.port0)
-    } else {
-        (key.ip1, key.port1)
-    };
-    let from_orig = side == flow.orig_side;
-    match p.udp_hint {
-        Some(UdpHint::DnsFlags(flags)) => {
-            let first = flow.dirs[0].pkts + flow.dirs[1].pkts == 0;
-            first
-                && from_orig
-                && crate::app::dns::first_message_flips_roles(resp_port, resp_ip, Some(flags))
-        }
-        Some(UdpHint::NtpMode(mode)) if resp_port == crate::dissect::transport::NTP_PORT => {
-            let flips = (mode == 4 && from_orig) || (mode == 3 && !from_orig);
-            flips && !flow.history.mark(NTP_FLIPPED)
-        }
-        _ => false,
     }
 }

@@ -335,32 +335,9 @@ fn recognise_stream(
             broken: [false; 2],
         };
         (Some("dns"), Parser::DnsTcp(Box::new(state)))
-    } else if detect::smtp_greeting(first) {
-        let watch = Starttls::new(starttls::Dialect::Smtp);
-        (Some("smtp"), Parser::Starttls(Box::new(watch)))
-    } else if detect::ftp_greeting(first) {
-        let watch = Starttls::new(starttls::Dialect::Ftp);
-        (Some("ftp"), Parser::Starttls(Box::new(watch)))
-    } else if !from_client && detect::pop3_greeting(first) {
-        let watch = Starttls::new(starttls::Dialect::Pop3);
-        (Some("pop3"), Parser::Starttls(Box::new(watch)))
-    } else if !from_client && detect::imap_greeting(first) {
-        let watch = Starttls::new(starttls::Dialect::Imap);
-        (Some("imap"), Parser::Starttls(Box::new(watch)))
-    } else if detect::xmpp_stream(first) {
-        let watch = Starttls::new(starttls::Dialect::Xmpp);
-        (Some("xmpp"), Parser::Starttls(Box::new(watch)))
-    } else if !from_client && detect::mysql_greeting(first) {
-        let watch = Starttls::new(starttls::Dialect::Mysql);
-        (Some("mysql"), Parser::Starttls(Box::new(watch)))
-    } else if from_client && detect::rdp_request(first, ports) {
-        // No service yet: Zeek's RDP analyzer confirms only inside the MCS data, which a
-        // negotiated TLS hides (then the flow is `ssl`).
-        let watch = Starttls::new(starttls::Dialect::Rdp);
-        (None, Parser::Starttls(Box::new(watch)))
-    } else if detect::irc_start(first, from_client, ports) {
-        let watch = Starttls::new(starttls::Dialect::Irc);
-        (Some("irc"), Parser::Starttls(Box::new(watch)))
+    } else if let Some(dialect) = starttls::Dialect::recognise(first, from_client, ports) {
+        let watch = Starttls::new(dialect);
+        (dialect.service(), Parser::Starttls(Box::new(watch)))
     } else if first.len() >= SNIFF_BYTES
         || !first.contains(&b'\n') && first.len() >= 64
         || kept > 2 * SNIFF_BYTES
