@@ -42,7 +42,11 @@ pub fn push_ipv4(buf: &mut String, ip: &Ipv4Addr) {
         text[n..n + 3].copy_from_slice(&digits);
         n += usize::from(len);
     }
-    buf.push_str(std::str::from_utf8(&text[..n]).unwrap_or_default());
+    debug_assert!(text[..n].is_ascii());
+    // SAFETY: every byte written is an ASCII digit or a dot (from `OCTET_TEXT`), so the
+    // text is valid UTF-8. Checking it cost 2% of a flood's conversion (two addresses in
+    // every packet and flow row).
+    buf.push_str(unsafe { std::str::from_utf8_unchecked(&text[..n]) });
 }
 
 /// Decimal text of every octet value: its length and its digits (padded to three).

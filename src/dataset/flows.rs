@@ -1,201 +1,266 @@
 //! Arrow rows of the `flows` table, from finished flows.
+//!
+//! Each column is a builder with the code that appends one record's value to it. The
+//! records are taken a few hundred at a time and every column reads that chunk, so the
+//! records stay in the cache across the seventy columns, and each column's loop is
+//! compiled for its own value (no call through a pointer per value).
 
-use std::sync::Arc;
-
-use datafusion::arrow::array::new_null_array;
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, RecordBatch, StringBuilder,
-    TimestampNanosecondBuilder, UInt8Builder, UInt16Builder, UInt32Builder, UInt64Builder,
+    ArrayBuilder, ArrayRef, BooleanBuilder, ListBuilder, PrimitiveBuilder, RecordBatch,
+    StringBuilder, TimestampNanosecondBuilder,
+};
+use datafusion::arrow::datatypes::{
+    ArrowPrimitiveType, Float64Type as F64, UInt8Type as U8, UInt16Type as U16, UInt32Type as U32,
+    UInt64Type as U64,
 };
 use datafusion::arrow::error::ArrowError;
 
-use super::lists::string_list;
-use super::schema::{ColType, FLOWS};
+use super::schema::FLOWS;
 use crate::app::AppSummary;
 use crate::ip_text::IpFormatter;
 use crate::track::FlowRecord;
 
+/// Records read by every column before the next ones: a chunk of records (a few hundred
+/// bytes each) stays in the core's cache while all columns take their values from it.
+const CHUNK_ROWS: usize = 128;
+
 /// The `flows` rows of these records.
 pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
-    let n = rows.len();
-    let mut ipf = IpFormatter::default();
-    let u64c = |f: &dyn Fn(&FlowRecord) -> Option<u64>| -> ArrayRef {
-        let mut b = UInt64Builder::with_capacity(n);
-        rows.iter().for_each(|r| b.append_option(f(r)));
-        Arc::new(b.finish())
-    };
-    let u32c = |f: &dyn Fn(&FlowRecord) -> Option<u32>| -> ArrayRef {
-        let mut b = UInt32Builder::with_capacity(n);
-        rows.iter().for_each(|r| b.append_option(f(r)));
-        Arc::new(b.finish())
-    };
-    let u16c = |f: &dyn Fn(&FlowRecord) -> Option<u16>| -> ArrayRef {
-        let mut b = UInt16Builder::with_capacity(n);
-        rows.iter().for_each(|r| b.append_option(f(r)));
-        Arc::new(b.finish())
-    };
-    let u8c = |f: &dyn Fn(&FlowRecord) -> Option<u8>| -> ArrayRef {
-        let mut b = UInt8Builder::with_capacity(n);
-        rows.iter().for_each(|r| b.append_option(f(r)));
-        Arc::new(b.finish())
-    };
-    let f64c = |f: &dyn Fn(&FlowRecord) -> Option<f64>| -> ArrayRef {
-        let mut b = Float64Builder::with_capacity(n);
-        rows.iter().for_each(|r| b.append_option(f(r)));
-        Arc::new(b.finish())
-    };
-    let boolc = |f: &dyn Fn(&FlowRecord) -> Option<bool>| -> ArrayRef {
-        let mut b = BooleanBuilder::with_capacity(n);
-        rows.iter().for_each(|r| b.append_option(f(r)));
-        Arc::new(b.finish())
-    };
-    let strc = |f: &dyn Fn(&FlowRecord) -> Option<&str>| -> ArrayRef {
-        let mut b = StringBuilder::with_capacity(n, n * 8);
-        rows.iter().for_each(|r| b.append_option(f(r)));
-        Arc::new(b.finish())
-    };
-    let tsc = |f: &dyn Fn(&FlowRecord) -> Option<i64>| -> ArrayRef {
-        let mut b = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
-        rows.iter().for_each(|r| b.append_option(f(r)));
-        Arc::new(b.finish())
-    };
-    let mut orig_ip = StringBuilder::with_capacity(n, n * 12);
-    let mut resp_ip = StringBuilder::with_capacity(n, n * 12);
-    for r in rows {
-        orig_ip.append_value(ipf.format(&r.orig_ip));
-        resp_ip.append_value(ipf.format(&r.resp_ip));
+    let mut columns = flow_columns(rows.len());
+    for chunk in rows.chunks(CHUNK_ROWS) {
+        for column in columns.iter_mut() {
+            column.fill(chunk);
+        }
     }
-    let secs = |ns: i64| ns as f64 / 1e9;
-    let columns: Vec<ArrayRef> = vec![
-        u64c(&|r| Some(r.flow_id)),
-        strc(&|r| Some(r.community_id.as_str())),
-        strc(&|r| Some(r.proto_name)),
-        u8c(&|r| Some(r.ip_proto)),
-        u8c(&|r| Some(r.ip_version)),
-        Arc::new(orig_ip.finish()),
-        u16c(&|r| r.orig_port),
-        Arc::new(resp_ip.finish()),
-        u16c(&|r| r.resp_port),
-        tsc(&|r| Some(r.first_ts)),
-        tsc(&|r| Some(r.last_ts)),
-        f64c(&|r| Some(r.duration)),
-        boolc(&|r| Some(r.first_from_orig)),
-        u64c(&|r| Some(r.orig.pkts)),
-        u64c(&|r| Some(r.resp.pkts)),
-        u64c(&|r| Some(r.orig_bytes)),
-        u64c(&|r| Some(r.resp_bytes)),
-        u64c(&|r| Some(r.orig.ip_bytes)),
-        u64c(&|r| Some(r.resp.ip_bytes)),
-        u64c(&|r| Some(r.orig.wire_bytes)),
-        u64c(&|r| Some(r.resp.wire_bytes)),
-        u64c(&|r| Some(r.orig.payload_bytes)),
-        u64c(&|r| Some(r.resp.payload_bytes)),
-        u64c(&|r| Some(r.orig.data_pkts)),
-        u64c(&|r| Some(r.resp.data_pkts)),
-        strc(&|r| Some(r.end_reason)),
-        {
-            // Several services are joined with commas, as Zeek joins them.
-            let mut b = StringBuilder::with_capacity(n, n * 4);
-            let mut joined = String::new();
-            for r in rows {
-                let found = app(r).map_or(&[][..], |a| a.services.as_slice());
-                let carried = r.tunnel.as_ref().and_then(|t| t.service);
-                let services = carried.iter().chain(found);
-                joined.clear();
-                for (i, s) in services.enumerate() {
-                    if i > 0 {
-                        joined.push(',');
-                    }
-                    joined.push_str(s);
+    let arrays = columns.iter_mut().map(|c| c.finish()).collect();
+    RecordBatch::try_new(FLOWS.schema(), arrays)
+}
+
+/// One column being built.
+trait Fill {
+    /// Appends the value of every record of `rows`.
+    fn fill(&mut self, rows: &[FlowRecord]);
+    /// The column built so far.
+    fn finish(&mut self) -> ArrayRef;
+}
+
+/// A builder and the code that appends one record's value to it.
+struct Column<B, P> {
+    builder: B,
+    push: P,
+}
+
+impl<B: ArrayBuilder, P: FnMut(&mut B, &FlowRecord)> Fill for Column<B, P> {
+    fn fill(&mut self, rows: &[FlowRecord]) {
+        for r in rows {
+            (self.push)(&mut self.builder, r);
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        self.builder.finish()
+    }
+}
+
+type Columns<'a> = Vec<Box<dyn Fill + 'a>>;
+
+fn column<'a, B, P>(builder: B, push: P) -> Box<dyn Fill + 'a>
+where
+    B: ArrayBuilder,
+    P: FnMut(&mut B, &FlowRecord) + 'a,
+{
+    Box::new(Column { builder, push })
+}
+
+/// A column of Arrow's primitive type `T` (numbers, durations).
+fn prims<'a, T: ArrowPrimitiveType>(
+    n: usize,
+    f: impl Fn(&FlowRecord) -> Option<T::Native> + 'a,
+) -> Box<dyn Fill + 'a> {
+    column(PrimitiveBuilder::<T>::with_capacity(n), move |b, r| {
+        b.append_option(f(r))
+    })
+}
+
+fn bools<'a>(n: usize, f: impl Fn(&FlowRecord) -> Option<bool> + 'a) -> Box<dyn Fill + 'a> {
+    column(BooleanBuilder::with_capacity(n), move |b, r| {
+        b.append_option(f(r))
+    })
+}
+
+fn times<'a>(n: usize, f: impl Fn(&FlowRecord) -> Option<i64> + 'a) -> Box<dyn Fill + 'a> {
+    let builder = TimestampNanosecondBuilder::with_capacity(n).with_timezone("UTC");
+    column(builder, move |b, r| b.append_option(f(r)))
+}
+
+fn strs<'a, F>(n: usize, f: F) -> Box<dyn Fill + 'a>
+where
+    F: for<'r> Fn(&'r FlowRecord) -> Option<&'r str> + 'a,
+{
+    column(StringBuilder::with_capacity(n, n * 8), move |b, r| {
+        b.append_option(f(r))
+    })
+}
+
+fn ips<'a>(n: usize, f: impl Fn(&FlowRecord) -> &std::net::IpAddr + 'a) -> Box<dyn Fill + 'a> {
+    let mut text = IpFormatter::default();
+    column(StringBuilder::with_capacity(n, n * 12), move |b, r| {
+        b.append_value(text.format(f(r)))
+    })
+}
+
+/// A `list<string>` column, null where the row's list is absent or empty.
+fn str_lists<'a, S, F>(f: F) -> Box<dyn Fill + 'a>
+where
+    S: AsRef<str> + 'a,
+    F: for<'r> Fn(&'r FlowRecord) -> Option<&'r [S]> + 'a,
+{
+    column(
+        ListBuilder::new(StringBuilder::new()),
+        move |b, r| match f(r) {
+            Some(items) if !items.is_empty() => {
+                for item in items {
+                    b.values().append_value(item.as_ref());
                 }
-                if joined.is_empty() {
-                    b.append_null();
-                } else {
-                    b.append_value(&joined);
-                }
+                b.append(true);
             }
-            Arc::new(b.finish())
+            _ => b.append(false),
         },
-        strc(&|r| r.port_service),
-        strc(&|r| app(r).and_then(|a| a.server_name.as_deref())),
-        string_list(rows.iter().map(|r| app(r).map(|a| a.alpn.as_slice())), true),
-        strc(&|r| app(r).and_then(|a| a.tls_version.as_deref())),
-        strc(&|r| app(r).and_then(|a| a.ja3.as_deref())),
-        strc(&|r| app(r).and_then(|a| a.ja4.as_deref())),
-        strc(&|r| app(r).and_then(|a| a.quic_version.as_deref())),
-        strc(&|r| app(r).and_then(|a| a.ssh_client.as_deref())),
-        strc(&|r| app(r).and_then(|a| a.ssh_server.as_deref())),
-        strc(&|r| app(r).and_then(|a| a.http_user_agent.as_deref())),
-        strc(&|r| app(r).and_then(|a| a.note)),
-        u32c(&|r| r.tcp.as_ref().map(|t| t.syn_count)),
-        u32c(&|r| r.tcp.as_ref().map(|t| t.fin_count)),
-        u32c(&|r| r.tcp.as_ref().map(|t| t.rst_count)),
-        strc(&|r| r.tcp.as_ref().map(|t| t.state.as_str())),
-        boolc(&|r| r.tcp.as_ref().map(|t| t.complete)),
-        boolc(&|r| r.tcp.as_ref().map(|t| t.reset)),
-        boolc(&|r| r.tcp.as_ref().map(|t| !t.complete)),
-        tsc(&|r| r.tcp.as_ref().and_then(|t| t.last_fin_ts)),
-        strc(&|r| r.conn_state),
-        strc(&|r| Some(r.history.as_str())),
-        f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt)),
-        f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt_server)),
-        f64c(&|r| r.tcp.as_ref().and_then(|t| t.handshake_rtt_client)),
-        u32c(&|r| r.tcp.as_ref().map(|t| t.rtt.count)),
-        f64c(&|r| {
+    )
+}
+
+/// `service`: the tunnel's service, then the detected ones, joined with commas as Zeek
+/// joins them; null when there is none.
+fn services<'a>(n: usize) -> Box<dyn Fill + 'a> {
+    let mut joined = String::new();
+    column(StringBuilder::with_capacity(n, n * 4), move |b, r| {
+        let found = app(r).map_or(&[][..], |a| a.services.as_slice());
+        let carried = r.tunnel.as_ref().and_then(|t| t.service);
+        joined.clear();
+        for (i, s) in carried.iter().chain(found).enumerate() {
+            if i > 0 {
+                joined.push(',');
+            }
+            joined.push_str(s);
+        }
+        if joined.is_empty() {
+            b.append_null();
+        } else {
+            b.append_value(&joined);
+        }
+    })
+}
+
+/// The builders of every column, in the table's order.
+fn flow_columns<'a>(n: usize) -> Columns<'a> {
+    vec![
+        prims::<U64>(n, |r| Some(r.flow_id)),
+        strs(n, |r| Some(r.community_id.as_str())),
+        strs(n, |r| Some(r.proto_name)),
+        prims::<U8>(n, |r| Some(r.ip_proto)),
+        prims::<U8>(n, |r| Some(r.ip_version)),
+        ips(n, |r| &r.orig_ip),
+        prims::<U16>(n, |r| r.orig_port),
+        ips(n, |r| &r.resp_ip),
+        prims::<U16>(n, |r| r.resp_port),
+        times(n, |r| Some(r.first_ts)),
+        times(n, |r| Some(r.last_ts)),
+        prims::<F64>(n, |r| Some(r.duration)),
+        bools(n, |r| Some(r.first_from_orig)),
+        prims::<U64>(n, |r| Some(r.orig.pkts)),
+        prims::<U64>(n, |r| Some(r.resp.pkts)),
+        prims::<U64>(n, |r| Some(r.orig_bytes)),
+        prims::<U64>(n, |r| Some(r.resp_bytes)),
+        prims::<U64>(n, |r| Some(r.orig.ip_bytes)),
+        prims::<U64>(n, |r| Some(r.resp.ip_bytes)),
+        prims::<U64>(n, |r| Some(r.orig.wire_bytes)),
+        prims::<U64>(n, |r| Some(r.resp.wire_bytes)),
+        prims::<U64>(n, |r| Some(r.orig.payload_bytes)),
+        prims::<U64>(n, |r| Some(r.resp.payload_bytes)),
+        prims::<U64>(n, |r| Some(r.orig.data_pkts)),
+        prims::<U64>(n, |r| Some(r.resp.data_pkts)),
+        strs(n, |r| Some(r.end_reason)),
+        services(n),
+        strs(n, |r| r.port_service),
+        strs(n, |r| app(r).and_then(|a| a.server_name.as_deref())),
+        str_lists(|r| app(r).map(|a| a.alpn.as_slice())),
+        strs(n, |r| app(r).and_then(|a| a.tls_version.as_deref())),
+        strs(n, |r| app(r).and_then(|a| a.ja3.as_deref())),
+        strs(n, |r| app(r).and_then(|a| a.ja4.as_deref())),
+        strs(n, |r| app(r).and_then(|a| a.quic_version.as_deref())),
+        strs(n, |r| app(r).and_then(|a| a.ssh_client.as_deref())),
+        strs(n, |r| app(r).and_then(|a| a.ssh_server.as_deref())),
+        strs(n, |r| app(r).and_then(|a| a.http_user_agent.as_deref())),
+        strs(n, |r| app(r).and_then(|a| a.note)),
+        prims::<U32>(n, |r| r.tcp.as_ref().map(|t| t.syn_count)),
+        prims::<U32>(n, |r| r.tcp.as_ref().map(|t| t.fin_count)),
+        prims::<U32>(n, |r| r.tcp.as_ref().map(|t| t.rst_count)),
+        strs(n, |r| r.tcp.as_ref().map(|t| t.state.as_str())),
+        bools(n, |r| r.tcp.as_ref().map(|t| t.complete)),
+        bools(n, |r| r.tcp.as_ref().map(|t| t.reset)),
+        bools(n, |r| r.tcp.as_ref().map(|t| !t.complete)),
+        times(n, |r| r.tcp.as_ref().and_then(|t| t.last_fin_ts)),
+        strs(n, |r| r.conn_state),
+        strs(n, |r| Some(r.history.as_str())),
+        prims::<F64>(n, |r| r.tcp.as_ref().and_then(|t| t.handshake_rtt)),
+        prims::<F64>(n, |r| r.tcp.as_ref().and_then(|t| t.handshake_rtt_server)),
+        prims::<F64>(n, |r| r.tcp.as_ref().and_then(|t| t.handshake_rtt_client)),
+        prims::<U32>(n, |r| r.tcp.as_ref().map(|t| t.rtt.count)),
+        prims::<F64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.rtt.count > 0)
                 .map(|t| secs(t.rtt.min))
         }),
-        f64c(&|r| {
+        prims::<F64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.rtt.count > 0)
                 .map(|t| secs(t.rtt.sum) / f64::from(t.rtt.count))
         }),
-        f64c(&|r| {
+        prims::<F64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.rtt.count > 0)
                 .map(|t| secs(t.rtt.max))
         }),
-        u64c(&|r| {
+        prims::<U64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.orig_win.n > 0)
                 .map(|t| t.orig_win.min)
         }),
-        f64c(&|r| {
+        prims::<F64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.orig_win.n > 0)
                 .map(|t| t.orig_win.sum as f64 / t.orig_win.n as f64)
         }),
-        u64c(&|r| {
+        prims::<U64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.orig_win.n > 0)
                 .map(|t| t.orig_win.max)
         }),
-        u64c(&|r| {
+        prims::<U64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.resp_win.n > 0)
                 .map(|t| t.resp_win.min)
         }),
-        f64c(&|r| {
+        prims::<F64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.resp_win.n > 0)
                 .map(|t| t.resp_win.sum as f64 / t.resp_win.n as f64)
         }),
-        u64c(&|r| {
+        prims::<U64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.resp_win.n > 0)
                 .map(|t| t.resp_win.max)
         }),
-        u16c(&|r| {
+        prims::<U16>(n, |r| {
             r.tcp
                 .as_ref()
                 .and_then(|t| match (t.orig_win.n, t.resp_win.n) {
@@ -205,43 +270,36 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
                     _ => Some(t.orig_win.raw_min.min(t.resp_win.raw_min)),
                 })
         }),
-        u64c(&|r| {
+        prims::<U64>(n, |r| {
             r.tcp
                 .as_ref()
                 .map(|t| t.orig_win.raw_sum + t.resp_win.raw_sum)
         }),
-        u16c(&|r| {
+        prims::<U16>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.orig_win.n + t.resp_win.n > 0)
                 .map(|t| t.orig_win.raw_max.max(t.resp_win.raw_max))
         }),
-        u8c(&|r| r.tcp.as_ref().and_then(|t| t.orig_wscale)),
-        u8c(&|r| r.tcp.as_ref().and_then(|t| t.resp_wscale)),
-        u64c(&|r| {
+        prims::<U8>(n, |r| r.tcp.as_ref().and_then(|t| t.orig_wscale)),
+        prims::<U8>(n, |r| r.tcp.as_ref().and_then(|t| t.resp_wscale)),
+        prims::<U64>(n, |r| {
             r.tcp
                 .as_ref()
                 .map(|t| t.retransmissions[0] + t.retransmissions[1])
         }),
-        u64c(&|r| r.tcp.as_ref().map(|t| t.retransmissions[0])),
-        u64c(&|r| r.tcp.as_ref().map(|t| t.retransmissions[1])),
-        u64c(&|r| r.tcp.as_ref().map(|t| t.missed_bytes)),
-        strc(&|r| r.icmp_error.as_deref()),
-        u32c(&|r| Some(r.icmp_errors)),
-        tunnel_parents(rows),
-    ];
-    RecordBatch::try_new(FLOWS.schema(), columns)
+        prims::<U64>(n, |r| r.tcp.as_ref().map(|t| t.retransmissions[0])),
+        prims::<U64>(n, |r| r.tcp.as_ref().map(|t| t.retransmissions[1])),
+        prims::<U64>(n, |r| r.tcp.as_ref().map(|t| t.missed_bytes)),
+        strs(n, |r| r.icmp_error.as_deref()),
+        prims::<U32>(n, |r| Some(r.icmp_errors)),
+        str_lists(|r| r.tunnel.as_ref().map(|t| t.parents.as_slice())),
+    ]
 }
 
-/// `tunnel_parents`: all null, made at once, unless a flow of the batch was tunnelled.
-fn tunnel_parents(rows: &[FlowRecord]) -> ArrayRef {
-    if rows.iter().all(|r| r.tunnel.is_none()) {
-        return new_null_array(&ColType::StrList.arrow(), rows.len());
-    }
-    let parents = rows
-        .iter()
-        .map(|r| r.tunnel.as_ref().map(|t| t.parents.as_slice()));
-    string_list(parents, true)
+/// Nanoseconds as seconds.
+fn secs(ns: i64) -> f64 {
+    ns as f64 / 1e9
 }
 
 fn app(r: &FlowRecord) -> Option<&AppSummary> {
