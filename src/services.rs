@@ -6,47 +6,49 @@ use std::sync::LazyLock;
 
 const TABLE: &str = include_str!("../data/services.tsv");
 
-static SERVICES: LazyLock<HashMap<(u16, &'static str), &'static str>> = LazyLock::new(|| {
+/// Names by [`key`]: every ended flow looks its ports up here, so the key is a number
+/// and the hash a fast one.
+type Table = HashMap<u32, &'static str, ahash::RandomState>;
+
+static SERVICES: LazyLock<Table> = LazyLock::new(|| {
     TABLE
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
             let mut cols = l.split('\t');
             let port = cols.next()?.parse().ok()?;
-            let proto = cols.next()?;
+            let ip_proto = proto_number(cols.next()?)?;
             let name = cols.next()?;
-            Some(((port, proto), name))
+            Some((key(port, ip_proto), name))
         })
         .collect()
 });
 
-/// Transport names used in the table.
-fn proto_key(ip_proto: u8) -> Option<&'static str> {
-    match ip_proto {
-        6 => Some("tcp"),
-        17 => Some("udp"),
-        132 => Some("sctp"),
-        33 => Some("dccp"),
+/// A port and an IP protocol number as one table key.
+fn key(port: u16, ip_proto: u8) -> u32 {
+    (u32::from(ip_proto) << 16) | u32::from(port)
+}
+
+/// IP protocol numbers of the transports named in the table.
+fn proto_number(name: &str) -> Option<u8> {
+    match name {
+        "tcp" | "6" => Some(6),
+        "udp" | "17" => Some(17),
+        "sctp" | "132" => Some(132),
+        "dccp" | "33" => Some(33),
         _ => None,
     }
 }
 
 /// IANA service name of `port` for a transport given by name (`tcp`, `udp`, …).
 pub fn service_name(port: u16, proto: &str) -> Option<&'static str> {
-    let proto = proto.to_ascii_lowercase();
-    let key = match proto.as_str() {
-        "tcp" | "6" => "tcp",
-        "udp" | "17" => "udp",
-        "sctp" | "132" => "sctp",
-        "dccp" | "33" => "dccp",
-        _ => return None,
-    };
-    SERVICES.get(&(port, key)).copied()
+    let ip_proto = proto_number(&proto.to_ascii_lowercase())?;
+    service_for(port, ip_proto)
 }
 
 /// IANA service name of `port` for an IP protocol number.
 pub fn service_for(port: u16, ip_proto: u8) -> Option<&'static str> {
-    SERVICES.get(&(port, proto_key(ip_proto)?)).copied()
+    SERVICES.get(&key(port, ip_proto)).copied()
 }
 
 #[cfg(test)]
