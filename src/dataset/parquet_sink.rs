@@ -47,8 +47,18 @@ const QUEUE_DEPTH: usize = 2;
 /// that for datasets 0.5% larger (measured on the 2 GB capture).
 const DATA_PAGE_BYTES: usize = 64 * 1024;
 
-/// Columns that grow steadily: delta encoding stores them in a few bits per row.
-const DELTA_ENCODED: [&str; 3] = ["ts", "frame", "flow_id"];
+/// Columns that grow steadily, by table: delta encoding stores them in a few bits per row.
+/// `flows` rows come out roughly in the order flows end, so their ids and times are close
+/// to the row before (a SYN flood's `flows.parquet` is 9% smaller with them delta encoded,
+/// and zstd has 3% less of the conversion's work); `dns` and `http` rows are in no such
+/// order, and their files grew by 3 to 6% with it.
+fn delta_encoded(table: &TableDef, column: &str) -> bool {
+    match table.name {
+        "packets" => matches!(column, "ts" | "frame" | "flow_id"),
+        "flows" => matches!(column, "flow_id" | "first_ts" | "last_ts"),
+        _ => false,
+    }
+}
 
 /// Most bytes of a column chunk's dictionary before its values are written plain. The wide
 /// tables have one row per flow: a column whose values are all distinct there (the
@@ -86,7 +96,7 @@ fn writer_properties(table: &TableDef) -> WriterProperties {
         if c.ty == ColType::Str && table.name != "packets" {
             props = props.set_column_statistics_enabled(path.clone(), EnabledStatistics::None);
         }
-        if DELTA_ENCODED.contains(&c.name) && table.name == "packets" {
+        if delta_encoded(table, c.name) {
             props = props.set_column_encoding(path, Encoding::DELTA_BINARY_PACKED);
         }
     }
