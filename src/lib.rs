@@ -16,6 +16,7 @@ pub mod commands;
 pub mod convert;
 #[cfg(feature = "engine")]
 pub mod dataset;
+pub mod decimal;
 pub mod dissect;
 #[cfg(feature = "engine")]
 pub mod error;

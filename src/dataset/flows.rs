@@ -17,6 +17,7 @@ use datafusion::arrow::datatypes::{
 };
 use datafusion::arrow::error::ArrowError;
 
+use super::lists::append_string_list;
 use super::schema::FLOWS;
 use crate::app::AppSummary;
 use crate::ip_text::IpFormatter;
@@ -108,12 +109,21 @@ fn prims<'a, T: ArrowPrimitiveType>(
     n: usize,
     f: impl Fn(&FlowRecord) -> Option<T::Native> + 'a,
 ) -> Box<dyn Fill + 'a> {
+    typed_prims::<T>(n, T::DATA_TYPE, f)
+}
+
+/// A column of type `T` whose Arrow type says more than `T` does (a time zone).
+fn typed_prims<'a, T: ArrowPrimitiveType>(
+    n: usize,
+    data_type: DataType,
+    f: impl Fn(&FlowRecord) -> Option<T::Native> + 'a,
+) -> Box<dyn Fill + 'a> {
     Box::new(Prims::<T, _> {
         values: Vec::with_capacity(n),
         valid: Vec::with_capacity(n),
         nulls: 0,
         value: f,
-        data_type: T::DATA_TYPE,
+        data_type,
     })
 }
 
@@ -124,13 +134,8 @@ fn bools<'a>(n: usize, f: impl Fn(&FlowRecord) -> Option<bool> + 'a) -> Box<dyn 
 }
 
 fn times<'a>(n: usize, f: impl Fn(&FlowRecord) -> Option<i64> + 'a) -> Box<dyn Fill + 'a> {
-    Box::new(Prims::<TimestampNanosecondType, _> {
-        values: Vec::with_capacity(n),
-        valid: Vec::with_capacity(n),
-        nulls: 0,
-        value: f,
-        data_type: DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
-    })
+    let utc = DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into()));
+    typed_prims::<TimestampNanosecondType>(n, utc, f)
 }
 
 fn strs<'a, F>(n: usize, f: F) -> Box<dyn Fill + 'a>
@@ -155,18 +160,9 @@ where
     S: AsRef<str> + 'a,
     F: for<'r> Fn(&'r FlowRecord) -> Option<&'r [S]> + 'a,
 {
-    column(
-        ListBuilder::new(StringBuilder::new()),
-        move |b, r| match f(r) {
-            Some(items) if !items.is_empty() => {
-                for item in items {
-                    b.values().append_value(item.as_ref());
-                }
-                b.append(true);
-            }
-            _ => b.append(false),
-        },
-    )
+    column(ListBuilder::new(StringBuilder::new()), move |b, r| {
+        append_string_list(b, f(r), true)
+    })
 }
 
 /// `service`: the tunnel's service, then the detected ones, joined with commas as Zeek

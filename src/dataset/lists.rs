@@ -12,17 +12,26 @@ pub fn string_list<'a, S: AsRef<str> + 'a>(
 ) -> ArrayRef {
     let mut b = ListBuilder::new(StringBuilder::new());
     for row in rows {
-        match row {
-            Some(items) if !(empty_is_null && items.is_empty()) => {
-                for item in items {
-                    b.values().append_value(item.as_ref());
-                }
-                b.append(true);
-            }
-            _ => b.append(false),
-        }
+        append_string_list(&mut b, row, empty_is_null);
     }
     Arc::new(b.finish())
+}
+
+/// Appends one row of a `list<string>` column, as [`string_list`] does.
+pub fn append_string_list<S: AsRef<str>>(
+    b: &mut ListBuilder<StringBuilder>,
+    row: Option<&[S]>,
+    empty_is_null: bool,
+) {
+    match row {
+        Some(items) if !(empty_is_null && items.is_empty()) => {
+            for item in items {
+                b.values().append_value(item.as_ref());
+            }
+            b.append(true);
+        }
+        _ => b.append(false),
+    }
 }
 
 /// A `list<uint32>` column: one list per row (empty lists stay empty, not null).

@@ -472,33 +472,15 @@ impl Flow {
     }
 }
 
-/// Appends `n` in decimal (every ended TCP flow writes two numbers: `write!` cost a flood
-/// 1% of its tracking).
-fn push_decimal(text: &mut TcpStateText, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        let _ = text.write_char(char::from(d));
-    }
-}
-
 fn tcp_record(t: &TcpFlow, o: usize) -> TcpRecord {
     let r = 1 - o;
     let reset = t.rst_count > 0;
     let mut state = TcpStateText::new();
     // At most 24 bytes ("S", "F", two u32 and "/R"): it always fits.
     let _ = state.write_str("S");
-    push_decimal(&mut state, t.syn_count);
+    crate::decimal::push_decimal(&mut state, t.syn_count);
     let _ = state.write_str("F");
-    push_decimal(&mut state, t.fin_count);
+    crate::decimal::push_decimal(&mut state, t.fin_count);
     if reset {
         let _ = state.write_str("/R");
     }
@@ -544,19 +526,5 @@ mod size_tests {
             "TcpFlow: {} bytes",
             size_of::<TcpFlow>()
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decimal_text_is_the_standard_librarys() {
-        for n in [0, 7, 9, 10, 99, 100, 65_535, 1_000_000, u32::MAX] {
-            let mut text = TcpStateText::new();
-            push_decimal(&mut text, n);
-            assert_eq!(text.as_str(), n.to_string());
-        }
     }
 }

@@ -6,12 +6,13 @@ use sha2::{Digest, Sha256};
 use super::Transport;
 use super::ext::ClientExts;
 use super::text::{hex, is_grease};
+use crate::decimal::push_decimal;
 
 /// The JA3 string: version,ciphers,extensions,groups,point formats (decimal, '-' joined,
 /// GREASE removed from ciphers, extensions and groups).
 pub(super) fn ja3_text(version: u16, ciphers: &[u16], exts: &ClientExts<'_>) -> String {
     let mut out = String::with_capacity(256);
-    push_decimal(&mut out, version);
+    push_decimal(&mut out, u32::from(version));
     for list in [ciphers, &exts.types, &exts.groups] {
         out.push(',');
         dash(&mut out, list.iter().copied());
@@ -29,25 +30,7 @@ fn dash(out: &mut String, values: impl Iterator<Item = u16>) {
             out.push('-');
         }
         first = false;
-        push_decimal(out, v);
-    }
-}
-
-/// Appends `v` in decimal, without the formatting machinery (this runs for every hello).
-fn push_decimal(out: &mut String, v: u16) {
-    let mut digits = [0u8; 5];
-    let mut n = v;
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
+        push_decimal(out, u32::from(v));
     }
 }
 
