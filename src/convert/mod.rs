@@ -167,7 +167,7 @@ impl RowPools {
 /// Threads share the work: this one reads, dissects and tracks; another runs the
 /// application stage (protocol parsers, DNS and HTTP rows) on the payloads tracking hands
 /// it; another turns the rows into Arrow batches and hands them to the sink (whose Parquet
-/// writer encodes on yet another), so every core stays busy on a long capture.
+/// writers encode each table on a thread of its own), so every core stays busy on a long capture.
 pub fn run_pipeline(
     source: MergedSource,
     opts: &PipelineOptions,

@@ -1,4 +1,4 @@
-//! Writing the tables as Parquet files on a thread of their own, into a directory that
+//! Writing the tables as Parquet files, each on a thread of its own, into a directory that
 //! appears complete or not at all: files are written in a hidden sibling directory and
 //! renamed into place only when every one of them is closed.
 
@@ -38,9 +38,9 @@ fn row_group_rows(table: &TableDef) -> usize {
     }
 }
 
-/// Batches allowed in flight between the pipeline and the writer thread. The writer is
-/// the busiest thread, so this queue is usually full: two batches keep it fed, and every
-/// batch more is memory held for nothing.
+/// Batches allowed in flight between the pipeline and each table's writer thread. The
+/// writers are the busiest threads, so these queues are usually full: two batches keep one
+/// fed, and every batch more is memory held for nothing.
 const QUEUE_DEPTH: usize = 2;
 
 /// Most bytes of one data page before compression. zstd sizes a column's compression
@@ -105,15 +105,13 @@ fn writer_properties(table: &TableDef) -> WriterProperties {
     props.build()
 }
 
-enum Message {
-    Batch(usize, RecordBatch),
-}
-
 /// A [`TableSink`] that writes `<dir>/<table>.parquet` for every table (or a folder per
 /// table, split by time), or one `convert --append` batch's files.
 pub struct ParquetDirSink {
-    sender: Option<SyncSender<Message>>,
-    thread: Option<JoinHandle<Result<()>>>,
+    /// One queue per table writer, by writer index (empty once closed).
+    senders: Vec<SyncSender<RecordBatch>>,
+    /// The writer threads, by writer index.
+    threads: Vec<JoinHandle<Result<()>>>,
     staging: PathBuf,
     target: PathBuf,
     /// Whether provisional flow rows have a writer of their own (an appended batch).
@@ -206,13 +204,21 @@ impl ParquetDirSink {
         target: PathBuf,
         suspended_apart: bool,
     ) -> Result<Self> {
-        let (sender, receiver) = mpsc::sync_channel(QUEUE_DEPTH);
-        let thread = std::thread::Builder::new()
-            .name("parquet-writer".into())
-            .spawn(move || write_loop(receiver, writers))?;
+        // A thread per table: a flood's `packets` and `flows` are encoded side by side
+        // rather than one after the other.
+        let mut senders = Vec::with_capacity(writers.len());
+        let mut threads = Vec::with_capacity(writers.len());
+        for (index, writer) in writers.into_iter().enumerate() {
+            let (sender, receiver) = mpsc::sync_channel(QUEUE_DEPTH);
+            let thread = std::thread::Builder::new()
+                .name(format!("parquet-{}", table_name(index)))
+                .spawn(move || write_loop(index, receiver, writer))?;
+            senders.push(sender);
+            threads.push(thread);
+        }
         Ok(ParquetDirSink {
-            sender: Some(sender),
-            thread: Some(thread),
+            senders,
+            threads,
             staging,
             target,
             suspended_apart,
@@ -221,10 +227,10 @@ impl ParquetDirSink {
 
     fn send(&mut self, table: usize, batch: RecordBatch) -> Result<()> {
         let sender = self
-            .sender
-            .as_ref()
+            .senders
+            .get(table)
             .ok_or_else(|| anyhow!("the Parquet writer is closed"))?;
-        if sender.send(Message::Batch(table, batch)).is_err() {
+        if sender.send(batch).is_err() {
             // The writer stopped early: its error says why.
             return Err(self
                 .join()
@@ -235,13 +241,18 @@ impl ParquetDirSink {
     }
 
     fn join(&mut self) -> Result<()> {
-        self.sender.take();
-        match self.thread.take() {
-            Some(t) => t
+        self.senders.clear();
+        let mut first_error = None;
+        for thread in self.threads.drain(..) {
+            let ended = thread
                 .join()
-                .map_err(|_| anyhow!("the Parquet writer thread panicked"))?,
-            None => Ok(()),
+                .map_err(|_| anyhow!("the Parquet writer thread panicked"))
+                .and_then(|r| r);
+            if let Err(e) = ended {
+                first_error.get_or_insert(e);
+            }
         }
+        first_error.map_or(Ok(()), Err)
     }
 
     /// Closes every file and moves the finished dataset into place.
@@ -321,20 +332,23 @@ fn table_name(index: usize) -> &'static str {
     TABLES.get(index).map_or(FLOWS.name, |t| t.name)
 }
 
-fn write_loop(receiver: Receiver<Message>, mut writers: Vec<TableWriter>) -> Result<()> {
-    for Message::Batch(table, batch) in receiver {
-        let written = match &mut writers[table] {
+/// Writes every batch writer `index` receives, then closes its file(s).
+fn write_loop(
+    index: usize,
+    receiver: Receiver<RecordBatch>,
+    mut writer: TableWriter,
+) -> Result<()> {
+    let table = table_name(index);
+    for batch in receiver {
+        let written = match &mut writer {
             TableWriter::Whole(w) => w.write(&batch).map_err(anyhow::Error::from),
             TableWriter::Split(w) => w.write(&batch),
         };
-        written.with_context(|| format!("writing the {} table", table_name(table)))?;
+        written.with_context(|| format!("writing the {table} table"))?;
     }
-    for (index, writer) in writers.into_iter().enumerate() {
-        let closed = match writer {
-            TableWriter::Whole(w) => w.close().map(drop).map_err(anyhow::Error::from),
-            TableWriter::Split(w) => w.close(),
-        };
-        closed.with_context(|| format!("closing the {} table", table_name(index)))?;
-    }
-    Ok(())
+    let closed = match writer {
+        TableWriter::Whole(w) => w.close().map(drop).map_err(anyhow::Error::from),
+        TableWriter::Split(w) => w.close(),
+    };
+    closed.with_context(|| format!("closing the {table} table"))
 }
