@@ -15,7 +15,7 @@ use crate::app::dns;
 use crate::app::{DnsRow, HttpRow};
 
 /// A text column from owned values.
-fn strings(values: impl Iterator<Item = Option<String>>) -> ArrayRef {
+fn strings<S: AsRef<str>>(values: impl Iterator<Item = Option<S>>) -> ArrayRef {
     Arc::new(values.collect::<StringArray>())
 }
 
@@ -74,7 +74,7 @@ pub fn dns_batch(rows: &[DnsRow]) -> Result<RecordBatch, ArrowError> {
         strings(rows.iter().map(|r| {
             r.msg.qtype.map(|t| match t {
                 // The NetBIOS node status request reuses SRV's number (Zeek's dns.log).
-                33 if r.netbios => "NBSTAT".to_string(),
+                33 if r.netbios => "NBSTAT".into(),
                 t => dns::qtype_name(t),
             })
         })),

@@ -1,6 +1,6 @@
 //! Collects answer texts the way Zeek's `DNS::do_reply` hook does.
 
-use super::escape::zeek_escape;
+use super::escape::{zeek_escape, zeek_escape_into};
 use super::message::{DnsMessage, MAX_ANSWERS};
 
 /// Most bytes of answer text kept per message (escaped).
@@ -59,11 +59,11 @@ impl Answers {
             self.note.get_or_insert("dns_answer_limit");
             return;
         }
-        let mut s = String::new();
+        let mut s = String::with_capacity(text.len() + 5);
         if section == Section::Update && !text.starts_with(b"del:") {
             s.push_str("add: ");
         }
-        s.push_str(&zeek_escape(text));
+        zeek_escape_into(text, &mut s);
         if self.text_bytes.saturating_add(s.len()) > MAX_ANSWER_TEXT {
             self.note.get_or_insert("dns_answer_text_limit");
             return;

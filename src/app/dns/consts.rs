@@ -1,7 +1,10 @@
-//! Zeek's names for DNS codes (`scripts/base/protocols/dns/consts.zeek`).
+//! Zeek's names for DNS codes (`scripts/base/protocols/dns/consts.zeek`). Known codes are
+//! borrowed names (no allocation per DNS row); only unknown ones are formatted.
+
+use std::borrow::Cow;
 
 /// Zeek's `DNS::query_types` name of a QTYPE/TYPE; unknown values print as `query-N`.
-pub fn qtype_name(t: u16) -> String {
+pub fn qtype_name(t: u16) -> Cow<'static, str> {
     let name = match t {
         1 => "A",
         2 => "NS",
@@ -93,13 +96,13 @@ pub fn qtype_name(t: u16) -> String {
         65282 => "WINS-R",
         65422 => "XPF",
         65521 => "INTEGRITY",
-        _ => return format!("query-{t}"),
+        _ => return Cow::Owned(format!("query-{t}")),
     };
-    name.to_string()
+    Cow::Borrowed(name)
 }
 
 /// Zeek's `DNS::base_errors` name of an RCODE; unknown values print as `rcode-N`.
-pub fn rcode_name(r: u16) -> String {
+pub fn rcode_name(r: u16) -> Cow<'static, str> {
     let name = match r {
         0 => "NOERROR",
         1 => "FORMERR",
@@ -112,7 +115,7 @@ pub fn rcode_name(r: u16) -> String {
         8 => "NXRRSet",
         9 => "NOTAUTH",
         10 => "NOTZONE",
-        11..=15 => return format!("unassigned-{r}"),
+        11..=15 => return Cow::Owned(format!("unassigned-{r}")),
         16 => "BADVERS",
         17 => "BADKEY",
         18 => "BADTIME",
@@ -122,13 +125,13 @@ pub fn rcode_name(r: u16) -> String {
         22 => "BADTRUNC",
         23 => "BADCOOKIE",
         3842 => "BADSIG",
-        _ => return format!("rcode-{r}"),
+        _ => return Cow::Owned(format!("rcode-{r}")),
     };
-    name.to_string()
+    Cow::Borrowed(name)
 }
 
 /// Zeek's `DNS::classes` name of a (Q)CLASS; unknown values print as `qclass-N`.
-pub fn qclass_name(c: u16) -> String {
+pub fn qclass_name(c: u16) -> Cow<'static, str> {
     let name = match c {
         1 => "C_INTERNET",
         2 => "C_CSNET",
@@ -136,13 +139,13 @@ pub fn qclass_name(c: u16) -> String {
         4 => "C_HESIOD",
         254 => "C_NONE",
         255 => "C_ANY",
-        _ => return format!("qclass-{c}"),
+        _ => return Cow::Owned(format!("qclass-{c}")),
     };
-    name.to_string()
+    Cow::Borrowed(name)
 }
 
 /// Zeek's `DNS::opcodes` name of an OPCODE; unknown values print as `opcode-N`.
-pub fn opcode_name(op: u8) -> String {
+pub fn opcode_name(op: u8) -> Cow<'static, str> {
     let name = match op {
         0 => "query",
         1 => "iquery",
@@ -150,7 +153,7 @@ pub fn opcode_name(op: u8) -> String {
         4 => "notify",
         5 => "dynamic-update",
         6 => "dso",
-        _ => return format!("opcode-{op}"),
+        _ => return Cow::Owned(format!("opcode-{op}")),
     };
-    name.to_string()
+    Cow::Borrowed(name)
 }

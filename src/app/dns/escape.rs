@@ -14,25 +14,42 @@
 
 /// Zeek's ASCII-log text of `bytes` (see the module doc).
 pub fn zeek_escape(bytes: &[u8]) -> String {
-    // Most names are printable ASCII without a backslash: they stay as they are.
-    if bytes
+    let mut out = String::with_capacity(bytes.len());
+    zeek_escape_into(bytes, &mut out);
+    out
+}
+
+/// [`zeek_escape`] of bytes the caller owns: most names are printable ASCII without a
+/// backslash, and then the buffer itself becomes the text, without a copy.
+pub fn zeek_escape_owned(bytes: Vec<u8>) -> String {
+    if plain(&bytes) {
+        // Printable ASCII is UTF-8; the fallback is never taken.
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
+    zeek_escape(&bytes)
+}
+
+/// Whether `bytes` are printable ASCII without a backslash, which Zeek writes as they are.
+fn plain(bytes: &[u8]) -> bool {
+    bytes
         .iter()
         .all(|&b| (0x20..0x7f).contains(&b) && b != b'\\')
-    {
-        return std::str::from_utf8(bytes)
-            .map(str::to_owned)
-            .unwrap_or_default();
+}
+
+/// Appends [`zeek_escape`] of `bytes` to `out`.
+pub fn zeek_escape_into(bytes: &[u8], out: &mut String) {
+    if plain(bytes) {
+        out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+        return;
     }
-    let mut out = String::with_capacity(bytes.len());
     let mut first = true;
     for piece in bytes.split(|&b| b == b'\\') {
         if !first {
             out.push_str("\\\\");
         }
         first = false;
-        escape_piece(piece, &mut out);
+        escape_piece(piece, out);
     }
-    out
 }
 
 /// Zeek's `escape_utf8(piece, ESCAPE_PRINTABLE_CONTROLS | ESCAPE_UNPRINTABLE_CONTROLS)`.

@@ -2,7 +2,7 @@
 
 use super::answers::{Answers, Section};
 use super::cursor::Cur;
-use super::escape::zeek_escape;
+use super::escape::zeek_escape_owned;
 use super::name::read_name;
 use super::rdata::parse_rr;
 
@@ -188,7 +188,7 @@ fn parse_questions(cur: &mut Cur<'_>, m: &mut DnsMessage) -> bool {
             return false;
         }
         name.make_ascii_lowercase();
-        m.query = Some(zeek_escape(&name));
+        m.query = Some(zeek_escape_owned(name));
         m.qtype = Some(cur.u16());
         m.qclass = Some(cur.u16());
     }

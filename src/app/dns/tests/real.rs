@@ -131,11 +131,11 @@ fn zeek_columns(r: &DnsLogRow) -> String {
             .clone()
             .map(|q| if q.is_empty() { "(empty)".into() } else { q })),
         opt(r.qclass.map(|c| c.to_string())),
-        opt(r.qclass.map(qclass_name)),
+        opt(r.qclass.map(|c| qclass_name(c).into_owned())),
         opt(r.qtype.map(|t| t.to_string())),
-        opt(r.qtype.map(qtype_name)),
+        opt(r.qtype.map(|t| qtype_name(t).into_owned())),
         opt(r.rcode.map(|c| c.to_string())),
-        opt(r.rcode.map(|c| rcode_name(c.into()))),
+        opt(r.rcode.map(|c| rcode_name(c.into()).into_owned())),
         b(r.aa),
         b(r.tc),
         b(r.rd),
@@ -145,7 +145,7 @@ fn zeek_columns(r: &DnsLogRow) -> String {
         vec(r.ttls.iter().map(|t| format!("{t}.000000")).collect()),
         b(r.rejected),
         r.opcode.to_string(),
-        opcode_name(r.opcode),
+        opcode_name(r.opcode).into_owned(),
     ]
     .join("\t")
 }

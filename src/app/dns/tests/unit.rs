@@ -242,6 +242,26 @@ fn escape_matches_zeek_vectors() {
 }
 
 #[test]
+fn owned_and_appended_escapes_equal_the_plain_one() {
+    use super::super::escape::{zeek_escape_into, zeek_escape_owned};
+    let inputs: [&[u8]; 6] = [
+        b"",
+        b"www.example.com",
+        b"a\\b",
+        b"\x0c\n",
+        b"\xc3\xb1\\\xff",
+        b"\xee\x80\x80",
+    ];
+    for bytes in inputs {
+        let plain = zeek_escape(bytes);
+        assert_eq!(zeek_escape_owned(bytes.to_vec()), plain, "{bytes:?}");
+        let mut appended = String::from("add: ");
+        zeek_escape_into(bytes, &mut appended);
+        assert_eq!(appended, format!("add: {plain}"), "{bytes:?}");
+    }
+}
+
+#[test]
 fn compression_loops_and_forward_pointers_fail() {
     // Owner pointing at itself (offset of the pointer).
     let q = question("q", 1);
