@@ -14,7 +14,7 @@ use super::schema::{DNS, HTTP};
 use crate::app::dns;
 use crate::app::{DnsRow, HttpRow};
 
-/// A text column from owned values.
+/// A text column from owned or borrowed values.
 fn strings<S: AsRef<str>>(values: impl Iterator<Item = Option<S>>) -> ArrayRef {
     Arc::new(values.collect::<StringArray>())
 }

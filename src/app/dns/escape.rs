@@ -26,7 +26,9 @@ pub fn zeek_escape_owned(bytes: Vec<u8>) -> String {
         // Printable ASCII is UTF-8; the fallback is never taken.
         return String::from_utf8(bytes).unwrap_or_default();
     }
-    zeek_escape(&bytes)
+    let mut out = String::with_capacity(bytes.len());
+    escape_pieces(&bytes, &mut out);
+    out
 }
 
 /// Whether `bytes` are printable ASCII without a backslash, which Zeek writes as they are.
@@ -40,8 +42,13 @@ fn plain(bytes: &[u8]) -> bool {
 pub fn zeek_escape_into(bytes: &[u8], out: &mut String) {
     if plain(bytes) {
         out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
-        return;
+    } else {
+        escape_pieces(bytes, out);
     }
+}
+
+/// The escaping proper: pieces cut at backslashes, each through [`escape_piece`].
+fn escape_pieces(bytes: &[u8], out: &mut String) {
     let mut first = true;
     for piece in bytes.split(|&b| b == b'\\') {
         if !first {
