@@ -3,14 +3,15 @@
 -- section: TCP connections
 WITH c AS (
     SELECT * FROM uvic_connections WHERE complete
-), rtt AS (
-    SELECT r.rtt_s FROM uvic_rtt_samples r JOIN c ON r.connection = c.connection
 ), stats AS (
     SELECT 1 AS ord, 'duration_s' AS metric, count(*) AS n,
            min(duration_s) AS min, avg(duration_s) AS mean, max(duration_s) AS max
     FROM c
     UNION ALL
-    SELECT 2, 'rtt_s', count(*), min(rtt_s), avg(rtt_s), max(rtt_s) FROM rtt
+    -- the samples, as the tracker summarised them per flow (`uvic_rtt_samples` lists them)
+    SELECT 2, 'rtt_s', CAST(coalesce(sum(rtt_n), 0) AS BIGINT), min(rtt_min_ns) / 1e9,
+           CAST(sum(rtt_sum_ns) AS DOUBLE) / sum(rtt_n) / 1e9, max(rtt_max_ns) / 1e9
+    FROM c
     UNION ALL
     SELECT 3, 'packets', count(*), CAST(min(packets_total) AS DOUBLE), avg(packets_total),
            CAST(max(packets_total) AS DOUBLE)

@@ -4,7 +4,9 @@
 -- reset; `flows` says how many flows (Zeek's identity) it spans. Numbered in the order of
 -- the first packet; the source is the sender of that packet. Complete = at least one SYN
 -- and one FIN; the end is the last segment carrying FIN, in either direction.
--- Times: seconds since the first frame of the capture.
+-- Times: seconds since the first frame of the capture. `rtt_*` summarise the source's
+-- SYN/FIN RTT samples (the rows of `uvic_rtt_samples`): count; sum, smallest and largest
+-- in nanoseconds.
 WITH t0 AS (
     -- the first frame of the capture (of the earliest input when several are merged)
     SELECT min(ts) AS start FROM packets WHERE frame = 1
@@ -27,7 +29,11 @@ WITH t0 AS (
            min(win_min) AS win_min,
            sum(win_sum) AS win_sum,
            sum(win_n) AS win_n,
-           max(win_max) AS win_max
+           max(win_max) AS win_max,
+           sum(rtt_n) AS rtt_n,
+           sum(rtt_sum_ns) AS rtt_sum_ns,
+           min(rtt_min_ns) AS rtt_min_ns,
+           max(rtt_max_ns) AS rtt_max_ns
     FROM uvic_flows
     GROUP BY connection
 )
@@ -44,5 +50,6 @@ SELECT connection, source_address, destination_address, source_port, destination
        (CAST(last_fin_ts AS BIGINT) - CAST(first_ts AS BIGINT)) / 1e9 AS duration_s,
        packets_src_to_dst, packets_dst_to_src, packets_src_to_dst + packets_dst_to_src AS packets_total,
        data_bytes_src_to_dst, data_bytes_dst_to_src, data_bytes_src_to_dst + data_bytes_dst_to_src AS data_bytes_total,
-       win_min, win_sum, win_n, win_max
+       win_min, win_sum, win_n, win_max,
+       rtt_n, rtt_sum_ns, rtt_min_ns, rtt_max_ns
 FROM c CROSS JOIN t0

@@ -7,6 +7,9 @@ WITH keyed AS (
     SELECT flow_id, orig_ip, orig_port, resp_ip, resp_port, first_ts, last_fin_ts,
            orig_pkts, resp_pkts, orig_payload_bytes, resp_payload_bytes,
            syn_count, fin_count, rst_count, win_raw_min, win_raw_sum, win_raw_max,
+           orig_syn_fin_rtt_samples, orig_syn_fin_rtt_sum_ns, orig_syn_fin_rtt_min_ns,
+           orig_syn_fin_rtt_max_ns, resp_syn_fin_rtt_samples, resp_syn_fin_rtt_sum_ns,
+           resp_syn_fin_rtt_min_ns, resp_syn_fin_rtt_max_ns,
            -- the connection key: the Community ID hashes the 4-tuple, either direction
            community_id,
            CASE WHEN first_from_orig THEN orig_ip ELSE resp_ip END AS first_sender_ip,
@@ -33,5 +36,15 @@ SELECT connection,
        orig_payload_bytes AS orig_data_bytes, resp_payload_bytes AS resp_data_bytes,
        syn_count AS syns, fin_count AS fins, rst_count AS rsts,
        win_raw_min AS win_min, win_raw_sum AS win_sum, orig_pkts + resp_pkts AS win_n,
-       win_raw_max AS win_max
+       win_raw_max AS win_max,
+       -- the RTT samples of the SYNs and FINs the connection's source sent in this flow
+       -- (count; sum, smallest and largest in nanoseconds)
+       CASE WHEN orig_ip = src_ip AND orig_port = src_port THEN orig_syn_fin_rtt_samples
+            ELSE resp_syn_fin_rtt_samples END AS rtt_n,
+       CASE WHEN orig_ip = src_ip AND orig_port = src_port THEN orig_syn_fin_rtt_sum_ns
+            ELSE resp_syn_fin_rtt_sum_ns END AS rtt_sum_ns,
+       CASE WHEN orig_ip = src_ip AND orig_port = src_port THEN orig_syn_fin_rtt_min_ns
+            ELSE resp_syn_fin_rtt_min_ns END AS rtt_min_ns,
+       CASE WHEN orig_ip = src_ip AND orig_port = src_port THEN orig_syn_fin_rtt_max_ns
+            ELSE resp_syn_fin_rtt_max_ns END AS rtt_max_ns
 FROM placed

@@ -104,9 +104,10 @@ mod tests {
                 .collect()
         };
         assert_eq!(names("tcp-general"), vec!["uvic_flows", "uvic_connections"]);
+        // The RTT samples are summarised per flow by the tracker: no `uvic_rtt_samples`.
         assert_eq!(
             names("tcp-complete-stats"),
-            vec!["uvic_flows", "uvic_connections", "uvic_rtt_samples"]
+            vec!["uvic_flows", "uvic_connections"]
         );
         assert_eq!(names("rtt"), vec!["connections"]);
         assert!(names("summary").is_empty());

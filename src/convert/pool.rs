@@ -1,7 +1,7 @@
 //! Row vectors handed back by the thread that consumes them, so that the threads making rows
 //! fill vectors that already have their room.
 //!
-//! A batch of flow records weighs about 2.5 MB. Made afresh for every batch, each one grew by
+//! A batch of flow records weighs about 1.3 MB. Made afresh for every batch, each one grew by
 //! doubling (copying what it held at every step) into memory the kernel had to zero, and
 //! was freed on another thread. On a flood of one-packet flows that was a few percent of
 //! the run's CPU.

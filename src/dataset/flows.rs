@@ -1,27 +1,23 @@
 //! Arrow rows of the `flows` table, from finished flows.
 //!
-//! Each column is a builder with the code that appends one record's value to it. The
-//! records are taken a few hundred at a time and every column reads that chunk, so the
-//! records stay in the cache across the seventy columns, and each column's loop is
-//! compiled for its own value (no call through a pointer per value).
+//! Each column is the code that takes one record's value, with where it gathers the values
+//! (`flow_fill`). The records are taken a few hundred at a time and every column reads
+//! that chunk, so the records stay in the cache across the ninety columns, and each
+//! column's loop is compiled for its own value (no call through a pointer per value).
 
-use std::sync::Arc;
-
-use datafusion::arrow::array::{
-    ArrayBuilder, ArrayRef, BooleanBuilder, ListBuilder, PrimitiveArray, RecordBatch, StringBuilder,
-};
-use datafusion::arrow::buffer::{NullBuffer, ScalarBuffer};
+use datafusion::arrow::array::{ListBuilder, RecordBatch, StringBuilder};
 use datafusion::arrow::datatypes::{
     ArrowPrimitiveType, DataType, Float64Type as F64, TimeUnit, TimestampNanosecondType,
     UInt8Type as U8, UInt16Type as U16, UInt32Type as U32, UInt64Type as U64,
 };
 use datafusion::arrow::error::ArrowError;
 
+use super::flow_fill::{Columns, Fill, bools, column, texts, typed_prims};
 use super::lists::append_string_list;
 use super::schema::FLOWS;
 use crate::app::AppSummary;
 use crate::ip_text::IpFormatter;
-use crate::track::FlowRecord;
+use crate::track::{FlowRecord, Samples};
 
 /// Records read by every column before the next ones: a chunk of records (a few hundred
 /// bytes each) stays in the core's cache while all columns take their values from it.
@@ -35,73 +31,11 @@ pub fn flows_batch(rows: &[FlowRecord]) -> Result<RecordBatch, ArrowError> {
             column.fill(chunk);
         }
     }
-    let arrays = columns.iter_mut().map(|c| c.finish()).collect();
+    let arrays = columns
+        .iter_mut()
+        .map(|c| c.finish())
+        .collect::<Result<_, _>>()?;
     RecordBatch::try_new(FLOWS.schema(), arrays)
-}
-
-/// One column being built.
-trait Fill {
-    /// Appends the value of every record of `rows`.
-    fn fill(&mut self, rows: &[FlowRecord]);
-    /// The column built so far.
-    fn finish(&mut self) -> ArrayRef;
-}
-
-/// A builder and the code that appends one record's value to it.
-struct Column<B, P> {
-    builder: B,
-    push: P,
-}
-
-impl<B: ArrayBuilder, P: FnMut(&mut B, &FlowRecord)> Fill for Column<B, P> {
-    fn fill(&mut self, rows: &[FlowRecord]) {
-        for r in rows {
-            (self.push)(&mut self.builder, r);
-        }
-    }
-
-    fn finish(&mut self) -> ArrayRef {
-        self.builder.finish()
-    }
-}
-
-type Columns<'a> = Vec<Box<dyn Fill + 'a>>;
-
-fn column<'a, B, P>(builder: B, push: P) -> Box<dyn Fill + 'a>
-where
-    B: ArrayBuilder,
-    P: FnMut(&mut B, &FlowRecord) + 'a,
-{
-    Box::new(Column { builder, push })
-}
-
-/// A column of Arrow's primitive type `T` (numbers, times), gathered in plain vectors: an
-/// Arrow builder's append is a call per value, which took a fifth of the builder thread.
-struct Prims<T: ArrowPrimitiveType, F> {
-    values: Vec<T::Native>,
-    valid: Vec<bool>,
-    nulls: usize,
-    value: F,
-    data_type: DataType,
-}
-
-impl<T: ArrowPrimitiveType, F: Fn(&FlowRecord) -> Option<T::Native>> Fill for Prims<T, F> {
-    fn fill(&mut self, rows: &[FlowRecord]) {
-        for r in rows {
-            let v = (self.value)(r);
-            self.nulls += usize::from(v.is_none());
-            self.valid.push(v.is_some());
-            self.values.push(v.unwrap_or_default());
-        }
-    }
-
-    fn finish(&mut self) -> ArrayRef {
-        let values = ScalarBuffer::from(std::mem::take(&mut self.values));
-        let valid = std::mem::take(&mut self.valid);
-        let nulls = (std::mem::take(&mut self.nulls) > 0).then(|| NullBuffer::from(valid));
-        let array = PrimitiveArray::<T>::new(values, nulls).with_data_type(self.data_type.clone());
-        Arc::new(array)
-    }
 }
 
 /// A column of Arrow's primitive type `T` (numbers, durations).
@@ -110,27 +44,6 @@ fn prims<'a, T: ArrowPrimitiveType>(
     f: impl Fn(&FlowRecord) -> Option<T::Native> + 'a,
 ) -> Box<dyn Fill + 'a> {
     typed_prims::<T>(n, T::DATA_TYPE, f)
-}
-
-/// A column of type `T` whose Arrow type says more than `T` does (a time zone).
-fn typed_prims<'a, T: ArrowPrimitiveType>(
-    n: usize,
-    data_type: DataType,
-    f: impl Fn(&FlowRecord) -> Option<T::Native> + 'a,
-) -> Box<dyn Fill + 'a> {
-    Box::new(Prims::<T, _> {
-        values: Vec::with_capacity(n),
-        valid: Vec::with_capacity(n),
-        nulls: 0,
-        value: f,
-        data_type,
-    })
-}
-
-fn bools<'a>(n: usize, f: impl Fn(&FlowRecord) -> Option<bool> + 'a) -> Box<dyn Fill + 'a> {
-    column(BooleanBuilder::with_capacity(n), move |b, r| {
-        b.append_option(f(r))
-    })
 }
 
 fn times<'a>(n: usize, f: impl Fn(&FlowRecord) -> Option<i64> + 'a) -> Box<dyn Fill + 'a> {
@@ -142,15 +55,16 @@ fn strs<'a, F>(n: usize, f: F) -> Box<dyn Fill + 'a>
 where
     F: for<'r> Fn(&'r FlowRecord) -> Option<&'r str> + 'a,
 {
-    column(StringBuilder::with_capacity(n, n * 8), move |b, r| {
-        b.append_option(f(r))
+    texts(n, 8, move |r, text| {
+        f(r).map(|s| text.push_str(s)).is_some()
     })
 }
 
 fn ips<'a>(n: usize, f: impl Fn(&FlowRecord) -> &std::net::IpAddr + 'a) -> Box<dyn Fill + 'a> {
     let mut text = IpFormatter::default();
-    column(StringBuilder::with_capacity(n, n * 12), move |b, r| {
-        b.append_value(text.format(f(r)))
+    texts(n, 12, move |r, out| {
+        out.push_str(text.format(f(r)));
+        true
     })
 }
 
@@ -168,22 +82,17 @@ where
 /// `service`: the tunnel's service, then the detected ones, joined with commas as Zeek
 /// joins them; null when there is none.
 fn services<'a>(n: usize) -> Box<dyn Fill + 'a> {
-    let mut joined = String::new();
-    column(StringBuilder::with_capacity(n, n * 4), move |b, r| {
+    texts(n, 4, move |r, text| {
         let found = app(r).map_or(&[][..], |a| a.services.as_slice());
         let carried = r.tunnel.as_ref().and_then(|t| t.service);
-        joined.clear();
-        for (i, s) in carried.iter().chain(found).enumerate() {
-            if i > 0 {
-                joined.push(',');
+        let from = text.len();
+        for s in carried.iter().chain(found) {
+            if text.len() > from {
+                text.push(',');
             }
-            joined.push_str(s);
+            text.push_str(s);
         }
-        if joined.is_empty() {
-            b.append_null();
-        } else {
-            b.append_value(&joined);
-        }
+        text.len() > from
     })
 }
 
@@ -260,11 +169,19 @@ fn flow_columns<'a>(n: usize) -> Columns<'a> {
                 .filter(|t| t.rtt.count > 0)
                 .map(|t| secs(t.rtt.max))
         }),
+        prims::<U32>(n, |r| r.tcp.as_ref().map(|t| t.syn_fin_rtt[0].count)),
+        syn_fin_rtt(n, 0, |s| s.sum),
+        syn_fin_rtt(n, 0, |s| s.min),
+        syn_fin_rtt(n, 0, |s| s.max),
+        prims::<U32>(n, |r| r.tcp.as_ref().map(|t| t.syn_fin_rtt[1].count)),
+        syn_fin_rtt(n, 1, |s| s.sum),
+        syn_fin_rtt(n, 1, |s| s.min),
+        syn_fin_rtt(n, 1, |s| s.max),
         prims::<U64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.orig_win.n > 0)
-                .map(|t| t.orig_win.min)
+                .map(|t| u64::from(t.orig_win.min))
         }),
         prims::<F64>(n, |r| {
             r.tcp
@@ -276,13 +193,13 @@ fn flow_columns<'a>(n: usize) -> Columns<'a> {
             r.tcp
                 .as_ref()
                 .filter(|t| t.orig_win.n > 0)
-                .map(|t| t.orig_win.max)
+                .map(|t| u64::from(t.orig_win.max))
         }),
         prims::<U64>(n, |r| {
             r.tcp
                 .as_ref()
                 .filter(|t| t.resp_win.n > 0)
-                .map(|t| t.resp_win.min)
+                .map(|t| u64::from(t.resp_win.min))
         }),
         prims::<F64>(n, |r| {
             r.tcp
@@ -294,7 +211,7 @@ fn flow_columns<'a>(n: usize) -> Columns<'a> {
             r.tcp
                 .as_ref()
                 .filter(|t| t.resp_win.n > 0)
-                .map(|t| t.resp_win.max)
+                .map(|t| u64::from(t.resp_win.max))
         }),
         prims::<U16>(n, |r| {
             r.tcp
@@ -336,6 +253,24 @@ fn flow_columns<'a>(n: usize) -> Columns<'a> {
 /// Nanoseconds as seconds.
 fn secs(ns: i64) -> f64 {
     ns as f64 / 1e9
+}
+
+/// A column of one side's UVic P2 SYN/FIN RTT samples (`0`: the originator's), in
+/// nanoseconds: `part` picks the sum, the smallest or the largest; null without samples.
+/// Integers, not seconds as `f64`: exact, and they compress (a row group of random `f64`
+/// mantissas held 9 MB more of the 2 GB capture's peak memory).
+fn syn_fin_rtt<'a>(
+    n: usize,
+    side: usize,
+    part: impl Fn(&Samples) -> i64 + 'a,
+) -> Box<dyn Fill + 'a> {
+    prims::<U64>(n, move |r| {
+        r.tcp
+            .as_ref()
+            .map(|t| &t.syn_fin_rtt[side])
+            .filter(|s| s.count > 0)
+            .map(|s| part(s).max(0) as u64)
+    })
 }
 
 fn app(r: &FlowRecord) -> Option<&AppSummary> {

@@ -5,6 +5,7 @@ mod app_tables;
 pub mod append;
 mod c_stream;
 mod captures;
+mod flow_fill;
 mod flows;
 mod lists;
 mod memory_sink;

@@ -238,7 +238,7 @@ pub const PACKETS: TableDef = TableDef {
         col(
             "from_orig",
             Bool,
-            "True when the packet travels from the flow's originator to its responder.",
+            "True when the packet travels from the flow's originator to its responder, as the tracker knew the originator when the packet came: in a flow whose originator Zeek's rules settle only later (`^` in `flows.history`, e.g. a capture that begins with the SYN+ACK), the packets before that are marked from the other side. `src_ip` and `src_port` against `flows.orig_ip` and `orig_port` give the final roles.",
         ),
         col(
             "tcp_retransmission",
@@ -506,6 +506,46 @@ pub const FLOWS: TableDef = TableDef {
             "rtt_max",
             F64,
             "TCP: largest ACK-matched RTT sample, seconds.",
+        ),
+        col(
+            "orig_syn_fin_rtt_samples",
+            U32,
+            "TCP: UVic P2 RTT samples of the originator's SYN and FIN segments (each timed to the first later segment from the other side acknowledging its sequence number + 1; the `uvic_rtt_samples` view lists them).",
+        ),
+        col(
+            "orig_syn_fin_rtt_sum_ns",
+            U64,
+            "TCP: sum of the originator's UVic P2 SYN/FIN RTT samples, nanoseconds (exact, so sums over many flows divided by their counts give the mean).",
+        ),
+        col(
+            "orig_syn_fin_rtt_min_ns",
+            U64,
+            "TCP: smallest UVic P2 SYN/FIN RTT sample of the originator, nanoseconds.",
+        ),
+        col(
+            "orig_syn_fin_rtt_max_ns",
+            U64,
+            "TCP: largest UVic P2 SYN/FIN RTT sample of the originator, nanoseconds.",
+        ),
+        col(
+            "resp_syn_fin_rtt_samples",
+            U32,
+            "TCP: UVic P2 RTT samples of the responder's SYN and FIN segments (each timed to the first later segment from the other side acknowledging its sequence number + 1; the `uvic_rtt_samples` view lists them).",
+        ),
+        col(
+            "resp_syn_fin_rtt_sum_ns",
+            U64,
+            "TCP: sum of the responder's UVic P2 SYN/FIN RTT samples, nanoseconds (exact, so sums over many flows divided by their counts give the mean).",
+        ),
+        col(
+            "resp_syn_fin_rtt_min_ns",
+            U64,
+            "TCP: smallest UVic P2 SYN/FIN RTT sample of the responder, nanoseconds.",
+        ),
+        col(
+            "resp_syn_fin_rtt_max_ns",
+            U64,
+            "TCP: largest UVic P2 SYN/FIN RTT sample of the responder, nanoseconds.",
         ),
         col(
             "orig_win_min",

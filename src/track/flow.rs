@@ -10,6 +10,7 @@ use super::history::History;
 use super::inline_text::InlineText;
 use super::key::FlowKey;
 use super::rtt::{Rtt, Samples};
+use super::syn_fin_rtt::SynFinRtt;
 use super::tcp::analysis::{self, Seg, TcpFlags, TsharkConv, TsharkDir};
 use super::tcp::machine::{FlowCtx, Outcome, Segment, ZeekTcp};
 use super::tunnels::{FlowTunnel, TunnelRecord};
@@ -41,15 +42,16 @@ pub struct WindowStats {
     pub raw_min: u16,
     pub raw_max: u16,
     pub raw_sum: u64,
-    /// Scaled bytes: smallest, largest, sum.
-    pub min: u64,
-    pub max: u64,
+    /// Scaled bytes: smallest, largest (a 16-bit field scaled by at most 2^14 fits 32
+    /// bits), sum.
+    pub min: u32,
+    pub max: u32,
     pub sum: u64,
 }
 
 impl WindowStats {
     /// Adds one advertised window.
-    pub fn add(&mut self, raw: u16, scaled: u64) {
+    pub fn add(&mut self, raw: u16, scaled: u32) {
         if self.n == 0 {
             self.raw_min = raw;
             self.raw_max = raw;
@@ -63,7 +65,7 @@ impl WindowStats {
         }
         self.n += 1;
         self.raw_sum += u64::from(raw);
-        self.sum += scaled;
+        self.sum += u64::from(scaled);
     }
 }
 
@@ -78,6 +80,8 @@ pub struct TcpFlow {
     pub tshark_conv: TsharkConv,
     /// RTT bookkeeping.
     pub rtt: Rtt,
+    /// The UVic P2 RTT samples (SYN and FIN segments to their first answer).
+    pub syn_fin_rtt: SynFinRtt,
     /// Window statistics by side.
     pub win: [WindowStats; 2],
     /// Window scale option of each side's SYN (None: no option or no SYN seen).
@@ -92,8 +96,8 @@ pub struct TcpFlow {
     pub rst_count: u32,
     /// Retransmissions by side (tshark's rule).
     pub retransmissions: [u64; 2],
-    /// Initial sequence number of each side's SYN.
-    pub isn: [Option<u32>; 2],
+    /// Initial sequence number of each side's SYN (when `syn_seen` says it was seen).
+    pub isn: [u32; 2],
 }
 
 impl TcpFlow {
@@ -124,13 +128,16 @@ impl TcpFlow {
         if syn {
             self.syn_seen[side] = true;
             self.wscale[side] = seg.wscale;
-            self.isn[side] = Some(seg.seq);
+            self.isn[side] = seg.seq;
         }
         let scale = if syn { 0 } else { self.scale_of(side) };
-        self.win[side].add(seg.window, u64::from(seg.window) << scale);
+        self.win[side].add(seg.window, u32::from(seg.window) << scale);
         let ack = seg.flags & tcp_flag::ACK != 0;
         self.rtt
             .segment(side, ts, syn, ack, seg.seq, seg.ack, seg.len);
+        let syn_or_fin = seg.flags & (tcp_flag::SYN | tcp_flag::FIN) != 0;
+        self.syn_fin_rtt
+            .segment(side, ts, syn_or_fin, seg.seq, seg.ack);
         let outcome = self.zeek.process(seg, &mut cx);
         (flags, outcome)
     }
@@ -308,6 +315,9 @@ pub struct TcpRecord {
     pub handshake_rtt_server: Option<f64>,
     pub handshake_rtt_client: Option<f64>,
     pub rtt: Samples,
+    /// The UVic P2 SYN/FIN round-trip samples of the originator's and the responder's
+    /// segments, in nanoseconds.
+    pub syn_fin_rtt: [Samples; 2],
     pub orig_win: WindowStats,
     pub resp_win: WindowStats,
     pub orig_wscale: Option<u8>,
@@ -357,7 +367,7 @@ impl Flow {
     /// segment while the flow has had only one, without making its state).
     pub fn isn(&self) -> [Option<u32>; 2] {
         match (&self.tcp, &self.tcp_first) {
-            (Some(t), _) => t.isn,
+            (Some(t), _) => [0, 1].map(|side| t.syn_seen[side].then_some(t.isn[side])),
             (None, Some(f)) if f.seg.flags & tcp_flag::SYN != 0 => {
                 let mut isn = [None, None];
                 isn[f.seg.side] = Some(f.seg.seq);
@@ -498,6 +508,7 @@ fn tcp_record(t: &TcpFlow, o: usize) -> TcpRecord {
         handshake_rtt_server: secs(hs.and_then(|h| h.server)),
         handshake_rtt_client: secs(hs.and_then(|h| h.client)),
         rtt: t.rtt.samples[0].merge(&t.rtt.samples[1]),
+        syn_fin_rtt: [t.syn_fin_rtt.samples[o], t.syn_fin_rtt.samples[r]],
         orig_win: t.win[o],
         resp_win: t.win[r],
         orig_wscale: t.wscale[o],
@@ -513,8 +524,9 @@ mod size_tests {
 
     #[test]
     fn an_active_flow_stays_small() {
-        // Every active flow holds one of these; a flow's TcpFlow (about 800 bytes) and its
-        // RTT rings exist only once it has had a second packet and data to time.
+        // Every active flow holds one of these; a flow's TcpFlow (about 850 bytes, 128 of
+        // them the UVic SYN/FIN samples) and its RTT rings exist only once it has had a
+        // second packet and data to time.
         assert!(
             size_of::<Flow>() <= 320,
             "Flow: {} bytes",
@@ -522,7 +534,7 @@ mod size_tests {
         );
         assert!(size_of::<FirstSegment>() <= 48);
         assert!(
-            size_of::<TcpFlow>() <= 832,
+            size_of::<TcpFlow>() <= 848,
             "TcpFlow: {} bytes",
             size_of::<TcpFlow>()
         );

@@ -23,8 +23,10 @@ impl<const N: usize> InlineText<N> {
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        // Only whole `&str`s are ever copied in (`write_str`), so this cannot fail.
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+        // SAFETY: the bytes up to `len` are only ever written by `write_str`, which copies
+        // whole `&str`s or nothing, so they are valid UTF-8. Checking them again on every
+        // read cost 1% of a flood's conversion (each flow row reads two).
+        unsafe { std::str::from_utf8_unchecked(&self.bytes[..usize::from(self.len)]) }
     }
 }
 

@@ -2,6 +2,7 @@
 //! (a data segment's end acknowledged exactly; segments sent more than once give no sample,
 //! Karn's rule).
 
+use super::opt_ts::OptTs;
 use super::tcp::endpoint::seq_delta;
 
 /// Outstanding segments remembered per direction; when more are in flight the oldest are
@@ -121,15 +122,18 @@ pub struct Rtt {
     /// Segments waiting for their ACK, by side: allocated with the first data segment, so
     /// that a connection that never carries data (a scan, a flood) stays small.
     outstanding: Option<Box<[Ring; 2]>>,
-    highest_end: [Option<u32>; 2],
+    /// Highest sequence end each side sent data up to (valid once `has_end` says so).
+    highest_end: [u32; 2],
+    has_end: [bool; 2],
     /// ACK-matched samples of the data each side sent.
     pub samples: [Samples; 2],
     /// Last pure SYN of each side before its peer's SYN+ACK.
-    syn_ts: [Option<i64>; 2],
-    /// First SYN+ACK of each side, with its sequence number.
-    synack: [Option<(i64, u32)>; 2],
+    syn_ts: [OptTs; 2],
+    /// First SYN+ACK of each side, and its sequence number (valid with the time).
+    synack_ts: [OptTs; 2],
+    synack_seq: [u32; 2],
     /// First ACK of each side completing the handshake.
-    hs_ack_ts: [Option<i64>; 2],
+    hs_ack_ts: [OptTs; 2],
 }
 
 /// Handshake timings of the side that sent the SYN, in ns.
@@ -158,28 +162,30 @@ impl Rtt {
     ) {
         let peer = 1 - side;
         if syn && !ack_flag {
-            if self.synack[peer].is_none() {
-                self.syn_ts[side] = Some(ts);
+            if self.synack_ts[peer].is_none() {
+                self.syn_ts[side] = OptTs::some(ts);
             }
         } else if syn && ack_flag {
-            if self.synack[side].is_none() && self.syn_ts[peer].is_some() {
-                self.synack[side] = Some((ts, seq));
+            if self.synack_ts[side].is_none() && self.syn_ts[peer].is_some() {
+                self.synack_ts[side] = OptTs::some(ts);
+                self.synack_seq[side] = seq;
             }
         } else if ack_flag
             && self.hs_ack_ts[side].is_none()
-            && let Some((_, synack_seq)) = self.synack[peer]
-            && ack == synack_seq.wrapping_add(1)
+            && self.synack_ts[peer].is_some()
+            && ack == self.synack_seq[peer].wrapping_add(1)
             && self.syn_ts[side].is_some()
         {
-            self.hs_ack_ts[side] = Some(ts);
+            self.hs_ack_ts[side] = OptTs::some(ts);
         }
 
         if len > 0 && !syn {
             let end = seq.wrapping_add(len);
-            let fresh = self.highest_end[side].is_none_or(|h| seq_delta(end, h) > 0);
+            let fresh = !self.has_end[side] || seq_delta(end, self.highest_end[side]) > 0;
             let rings = self.outstanding.get_or_insert_default();
             if fresh {
-                self.highest_end[side] = Some(end);
+                self.highest_end[side] = end;
+                self.has_end[side] = true;
                 rings[side].push_back(Outstanding {
                     end,
                     ts,
@@ -209,9 +215,9 @@ impl Rtt {
     /// Handshake timings, when `client` sent a SYN that `1 - client` answered.
     pub fn handshake(&self, client: usize) -> Handshake {
         let server = 1 - client;
-        let syn = self.syn_ts[client];
-        let synack = self.synack[server].map(|(t, _)| t);
-        let ack = self.hs_ack_ts[client];
+        let syn = self.syn_ts[client].get();
+        let synack = self.synack_ts[server].get();
+        let ack = self.hs_ack_ts[client].get();
         let diff = |a: Option<i64>, b: Option<i64>| match (a, b) {
             (Some(a), Some(b)) if b >= a => Some(b - a),
             _ => None,
@@ -225,7 +231,7 @@ impl Rtt {
 
     /// Which side sent a SYN that was answered, if any.
     pub fn client_side(&self) -> Option<usize> {
-        (0..2).find(|&s| self.syn_ts[s].is_some() && self.synack[1 - s].is_some())
+        (0..2).find(|&s| self.syn_ts[s].is_some() && self.synack_ts[1 - s].is_some())
     }
 }
 

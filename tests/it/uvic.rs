@@ -333,3 +333,75 @@ fn complete_stats_on_the_three_connections() {
     assert_eq!(f(&stats["packets"]["mean"]), 10.0);
     assert_eq!(f(&stats["window_bytes"]["mean"]), 1000.0);
 }
+
+/// The tracker's per-flow SYN/FIN RTT summaries (what `tcp-complete-stats` reads) against
+/// the `uvic_rtt_samples` view, which matches the same samples from `packets` with SQL:
+/// per connection the same count, and the same sum, smallest and largest sample to the
+/// nanosecond, on every bundled capture and the fixtures of this file.
+#[test]
+fn the_tracker_summarises_the_rtt_samples_the_view_lists() {
+    let mut captures: Vec<std::path::PathBuf> = crate::support::shared_with(".capinfos.tsv");
+    let (_d, fixture) = write_temp("uvic.pcap", &three_connections());
+    captures.push(fixture);
+    captures.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.pcap"));
+    let (mut checked, mut samples) = (0, 0);
+    for path in &captures {
+        let specs = vec![pcapq::source::InputSpec::File(path.clone())];
+        let args = pcapq::cli::TrackArgs::default();
+        // A capture that cannot be converted (some of the malformed ones) has no answer.
+        let Ok(sink) = pcapq::commands::data::convert_in_memory(specs, &args, None) else {
+            continue;
+        };
+        let (by_view, by_tracker) = rt().block_on(async {
+            let ctx = pcapq::query::session::from_memory(sink).await.unwrap();
+            let view = sql_rows(
+                &ctx,
+                "SELECT connection, count(*) AS n, sum(rtt_s) AS sum, min(rtt_s) AS min, \
+                 max(rtt_s) AS max FROM uvic_rtt_samples GROUP BY connection",
+            )
+            .await;
+            let tracker = sql_rows(
+                &ctx,
+                "SELECT connection, rtt_n AS n, rtt_sum_ns / 1e9 AS sum, rtt_min_ns / 1e9 AS min, \
+                 rtt_max_ns / 1e9 AS max FROM uvic_connections WHERE rtt_n > 0",
+            )
+            .await;
+            (view, tracker)
+        });
+        let key = |rows: Vec<HashMap<String, String>>| {
+            rows.into_iter()
+                .map(|r| (r["connection"].clone(), r))
+                .collect::<HashMap<_, _>>()
+        };
+        let (by_view, by_tracker) = (key(by_view), key(by_tracker));
+        let name = path.display();
+        assert_eq!(
+            by_view.keys().collect::<std::collections::BTreeSet<_>>(),
+            by_tracker.keys().collect::<std::collections::BTreeSet<_>>(),
+            "{name}: connections with samples"
+        );
+        for (conn, v) in &by_view {
+            let t = &by_tracker[conn];
+            assert_eq!(v["n"], t["n"], "{name}: connection {conn}: samples");
+            for part in ["sum", "min", "max"] {
+                let (a, b) = (f(&v[part]), f(&t[part]));
+                assert!(
+                    (a - b).abs() <= 1e-9 * (1.0 + a.abs()),
+                    "{name}: connection {conn}: {part} {a} (view) against {b} (tracker)"
+                );
+            }
+            samples += f(&v["n"]) as usize;
+        }
+        checked += 1;
+    }
+    assert!(
+        checked > 20 && samples > 60,
+        "{checked} captures, {samples} samples"
+    );
+    crate::support::record_compared(
+        "uvic_rtt_summaries",
+        "the uvic_rtt_samples view (SQL over packets)",
+        checked,
+        samples,
+    );
+}

@@ -15,8 +15,10 @@ use crate::error::user_error;
 use crate::track::{TrackOptions, TrackerState};
 
 /// The file's first bytes: its format and version (2: flows of reassembled IP fragments,
-/// no fragment ports kept by the tracker, the fragments still waiting kept instead).
-const MAGIC: &[u8; 8] = b"PCAPQST2";
+/// no fragment ports kept by the tracker, the fragments still waiting kept instead; 3: TCP
+/// flows keep the SYN/FIN segments awaiting their acknowledgement, and `flows` has the
+/// `*_syn_fin_rtt_*` columns).
+const MAGIC: &[u8; 8] = b"PCAPQST3";
 
 /// The settings every batch of a dataset must share, so that rows mean the same thing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

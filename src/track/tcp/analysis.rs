@@ -5,6 +5,7 @@
 //! written out in docs/tcp-analysis.md.
 
 use crate::dissect::tcp_flag;
+use crate::track::opt_ts::OptTs;
 
 /// Keep-alive, zero-window probe and other internal outcome bits of one packet.
 mod bits {
@@ -62,9 +63,9 @@ impl Default for TsharkDir {
 #[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct TsharkConv {
     /// Time of the most recent SYN without ACK.
-    ts_mru_syn: Option<i64>,
+    ts_mru_syn: OptTs,
     /// Handshake RTT: first ACK without SYN after it.
-    ts_first_rtt: Option<i64>,
+    ts_first_rtt: OptTs,
 }
 
 /// The three flags of one packet.
@@ -243,6 +244,7 @@ pub fn analyze(conv: &mut TsharkConv, dirs: &mut [TsharkDir; 2], side: usize, s:
             }
             let ooo_threshold = conv
                 .ts_first_rtt
+                .get()
                 .map_or(DEFAULT_OOO_THRESHOLD_NS, |r| r.max(0) as u64);
             let phantom = u32::from(syn || fin);
             if not_adv
@@ -283,13 +285,13 @@ pub fn analyze(conv: &mut TsharkConv, dirs: &mut [TsharkDir; 2], side: usize, s:
     }
     // Handshake RTT, for the next packets' out-of-order threshold.
     if syn && !ack_flag {
-        conv.ts_mru_syn = Some(s.ts);
+        conv.ts_mru_syn = OptTs::some(s.ts);
     } else if ack_flag
         && !syn
         && conv.ts_first_rtt.is_none()
-        && let Some(t) = conv.ts_mru_syn
+        && let Some(t) = conv.ts_mru_syn.get()
     {
-        conv.ts_first_rtt = Some(s.ts - t);
+        conv.ts_first_rtt = OptTs::some(s.ts - t);
     }
     TcpFlags {
         retransmission: f
