@@ -257,8 +257,7 @@ fn secs(ns: i64) -> f64 {
 
 /// A column of one side's UVic P2 SYN/FIN RTT samples (`0`: the originator's), in
 /// nanoseconds: `part` picks the sum, the smallest or the largest; null without samples.
-/// Integers, not seconds as `f64`: exact, and they compress (a row group of random `f64`
-/// mantissas held 9 MB more of the 2 GB capture's peak memory).
+/// Integers, not seconds as `f64`: sums over many flows stay exact.
 fn syn_fin_rtt<'a>(
     n: usize,
     side: usize,
